@@ -1,0 +1,67 @@
+# Losen: `make demo` runs the demo municipality on SQLite, `make test` runs every test.
+# Both set up what they need on a fresh machine (Python 3.11+, Node 20, Debian).
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+LOCALES := $(wildcard src/losen/web/locale/*/LC_MESSAGES/django.po src/losen/apps/*/locale/*/LC_MESSAGES/django.po)
+
+.PHONY: demo test setup setup-test messages messages-update lint check bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python requirements.lock pyproject.toml
+	$(BIN)/pip install --quiet -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps -e .
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+messages: $(LOCALES:.po=.mo)
+
+# Without GNU gettext the interface stays in bokmål (the source language) until it is installed.
+%.mo: %.po
+	@if command -v msgfmt >/dev/null 2>&1; then msgfmt --check -o $@ $<; \
+	else echo "msgfmt (gettext) mangler: $@ ble ikke laget; grensesnittet vises på bokmål."; fi
+
+# After changing interface text: extract new strings into every catalogue, then translate them.
+messages-update: $(VENV)/.installed
+	$(BIN)/python tools/messages.py
+
+setup: $(VENV)/.installed node_modules/.installed messages
+
+demo: setup
+	$(BIN)/losen demo
+	@echo "Logg inn på http://$(HOST):$(PORT)/ med brukernavnene over og passordet som ble skrevet ut."
+	$(BIN)/losen serve --host $(HOST) --port $(PORT)
+
+# Chromium for the browser tests comes from Debian; installed only when missing.
+setup-test: setup
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installerer Chromium for nettlesertestene (apt-get) ..."; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+	@command -v msgfmt >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq gettext; }
+	@$(MAKE) --no-print-directory messages
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check $$(ls -d src tests tools benchmarks 2>/dev/null)
+	$(BIN)/lint-imports
+
+check: setup
+	DJANGO_SETTINGS_MODULE=losen.web.settings.test $(BIN)/losen manage makemigrations --check --dry-run
+
+test: setup-test lint check
+	$(BIN)/pytest -n 2 --dist loadgroup
+
+bench: setup
+	$(BIN)/python -m benchmarks
+
+clean:
+	rm -rf $(VENV) node_modules var/static

@@ -1,0 +1,1 @@
+"""Performance runs against named peers, printing ratios (``python -m benchmarks``)."""

@@ -1,0 +1,45 @@
+"""Validation of Norwegian municipality numbers (kommunenummer).
+
+A municipality number is four digits: the county number (fylkesnummer) followed by a
+two-digit serial within the county. Source: SSB's standard for municipality numbering
+(KLASS classification 131) and county numbering (KLASS 104), including the county numbers
+in use before 2020, in 2020–2023 and from 2024.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+# County numbers that have been valid at some time since 1977 (KLASS 104).
+COUNTY_NUMBERS = frozenset(
+    {
+        "01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11", "12", "14", "15",
+        "16", "17", "18", "19", "20", "30", "31", "32", "33", "34", "38", "39", "40", "42",
+        "46", "50", "54", "55", "56",
+    }
+)  # fmt: skip
+
+_FOUR_DIGITS = re.compile(r"[0-9]{4}")
+
+
+def validate_municipality_number(value: str) -> None:
+    """Raise ``ValidationError`` unless *value* is a well-formed municipality number."""
+    if not isinstance(value, str) or not _FOUR_DIGITS.fullmatch(value):
+        raise ValidationError(
+            _("Kommunenummeret må ha nøyaktig fire sifre, for eksempel 0301."),
+            code="municipality_number_format",
+        )
+    if value[:2] not in COUNTY_NUMBERS:
+        raise ValidationError(
+            _("%(county)s er ikke et fylkesnummer; de to første sifrene må være et fylke."),
+            code="municipality_number_county",
+            params={"county": value[:2]},
+        )
+    if value[2:] == "00":
+        raise ValidationError(
+            _("Løpenummeret i fylket (de to siste sifrene) kan ikke være 00."),
+            code="municipality_number_serial",
+        )

@@ -1,0 +1,1 @@
+"""The clinician's work: kartlegging, instruments, suggested pathway, care plans, outcomes."""

@@ -1,0 +1,399 @@
+"""Forms of the clinical app. Choices come from the domain (instrument items, table levels)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from losen.domain.instruments import AnswerError, InstrumentDefinition
+from losen.domain.pathways import SPECIALIST_LEVELS, default_table
+
+from .models import Intervention, RiskLevel
+from .services import RISKS, AssessmentInput, InstrumentAnswers, registry, score
+
+#: Life areas of the assessment (brief §3 and §8.1 ``LifeAreaRating``; issue 4 item 3).
+LIFE_AREAS = (
+    ("housing", _("Bolig")),
+    ("finances", _("Økonomi")),
+    ("work", _("Arbeid eller aktivitet")),
+    ("social", _("Sosialt nettverk")),
+    ("physical", _("Fysisk helse")),
+    ("mental", _("Psykisk helse")),
+    ("substances", _("Rusmiddelbruk")),
+    ("violence", _("Vold og trygghet")),
+    ("relatives", _("Barn og andre pårørende som trenger oppmerksomhet")),
+)
+
+AREA_RATINGS = (
+    ("", _("Ikke kartlagt")),
+    ("green", _("Ingen hjelpebehov")),
+    ("yellow", _("Noe hjelpebehov")),
+    ("red", _("Stort hjelpebehov")),
+)
+
+RISK_LABELS = {
+    "suicide": _("Selvmordsrisiko"),
+    "violence": _("Voldsrisiko"),
+    "overdose": _("Overdoserisiko"),
+}
+
+#: Form labels for the table's levels; the levels themselves are read from the table.
+LEVEL_LABELS = {
+    "severity": {"mild": _("Milde"), "moderate": _("Moderate"), "severe": _("Alvorlige")},
+    "expected_duration": {"short": _("Kortvarige"), "long": _("Langvarige")},
+    "function_loss": {
+        "none": _("Intet funksjonsfall"),
+        "some": _("Noe funksjonsfall"),
+        "significant": _("Betydelig funksjonsfall"),
+    },
+    "trend": {"improving": _("Bedring"), "stable": _("Uendret"), "worsening": _("Forverring")},
+    "psychosis": {
+        "none": _("Ingen psykose"),
+        "first-episode": _("Førstegangs psykose"),
+        "serious-or-repeated": _("Alvorlig eller gjentatt rusutløst psykose"),
+    },
+}
+
+PATHWAY_FIELDS = {
+    "severity": _("Hvor alvorlige er problemene?"),
+    "expected_duration": _("Forventet varighet"),
+    "function_loss": _("Funksjonsfall"),
+    "trend": _("Utvikling"),
+    "psychosis": _("Psykose"),
+}
+
+BOOLEAN_FIELDS = {
+    "newly_arisen": _("Er problemene nyoppståtte?"),
+    "first_contact": _("Er dette første kontakt med tjenesten?"),
+    "existing_specialist_follow_up": _("Følges personen allerede av spesialisthelsetjenesten?"),
+}
+
+YES_NO = (("yes", _("Ja")), ("no", _("Nei")))
+
+SEX_CHOICES = (("", _("Ikke oppgitt")), ("female", _("Kvinne")), ("male", _("Mann")))
+
+SCALE_HELP = _("0 er svært dårlig, 10 er svært godt.")
+
+
+def _levels(path: str) -> list[tuple[str, str]]:
+    spec = default_table().input(path)
+    labels = LEVEL_LABELS.get(path, {})
+    return [(level, labels.get(level, spec.label(level))) for level in spec.levels]
+
+
+def item_field_name(instrument_id: str, number: int) -> str:
+    return f"{instrument_id}__{number}"
+
+
+def _item_field(definition: InstrumentDefinition, item, required: bool) -> forms.Field:
+    return forms.TypedChoiceField(
+        label=f"{item.number}. {item.label}",
+        choices=[(str(value), str(value)) for value in item.scores],
+        coerce=int,
+        required=required,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Velg en skår.")},
+    )
+
+
+class ErrorLinksMixin:
+    """Error summary links that point at the first radio button of a radio group."""
+
+    def error_links(self) -> list[tuple[str, str, str]]:
+        links = []
+        for name, errors in self.errors.items():
+            if name == "__all__":
+                links.extend(("", "", str(error)) for error in errors)
+                continue
+            field = self[name]
+            anchor = field.auto_id
+            if isinstance(field.field.widget, forms.RadioSelect):
+                anchor = f"{anchor}_0"
+            links.extend((anchor, str(field.label), str(error)) for error in errors)
+        return links
+
+
+class InstrumentFieldsMixin:
+    """Adds one radio group per item of each instrument and scores them in ``clean``."""
+
+    def add_instrument_fields(self, instrument_ids, required: bool) -> None:
+        self.instruments: list[InstrumentDefinition] = []
+        instruments = registry()
+        for instrument_id in instrument_ids:
+            definition = instruments[instrument_id]
+            self.instruments.append(definition)
+            for item in definition.items:
+                self.fields[item_field_name(definition.id, item.number)] = _item_field(
+                    definition, item, required
+                )
+        if any(d.requires_sex for d in self.instruments):
+            self.fields["sex"] = forms.ChoiceField(
+                label=_("Kjønn (for kjønnsspesifikke grenseverdier)"),
+                choices=SEX_CHOICES,
+                required=False,
+            )
+
+    def instrument_groups(self):
+        """``(definition, [bound fields])`` for the template's fieldsets."""
+        return [
+            (d, [self[item_field_name(d.id, item.number)] for item in d.items])
+            for d in self.instruments
+        ]
+
+    def clean_instruments(self, cleaned) -> list[InstrumentAnswers]:
+        answered: list[InstrumentAnswers] = []
+        sex = cleaned.get("sex", "") or ""
+        for definition in self.instruments:
+            names = [item_field_name(definition.id, item.number) for item in definition.items]
+            values = [cleaned.get(name) for name in names]
+            given = [v for v in values if v not in (None, "")]
+            if not given:
+                continue
+            if len(given) < len(values):
+                for name, value in zip(names, values, strict=True):
+                    if value in (None, "") and name not in self.errors:
+                        self.add_error(
+                            name,
+                            _(
+                                "Svar på alle spørsmålene i %(name)s, eller la hele skjemaet stå "
+                                "tomt."
+                            )
+                            % {"name": definition.name},
+                        )
+                continue
+            if definition.requires_sex and not sex:
+                self.add_error(
+                    "sex", _("%(name)s trenger kjønn for å skåres.") % {"name": definition.name}
+                )
+                continue
+            try:
+                score(definition.id, values, sex if definition.requires_sex else "")
+            except AnswerError as error:
+                name = names[error.item - 1] if error.item else names[0]
+                self.add_error(name, str(error))
+                continue
+            answered.append(
+                InstrumentAnswers(
+                    definition.id, tuple(values), sex if definition.requires_sex else ""
+                )
+            )
+        return answered
+
+
+class AssessmentForm(ErrorLinksMixin, InstrumentFieldsMixin, forms.Form):
+    """The kartlegging: reason, life areas, own words and scales, risks, pathway inputs, goals."""
+
+    assessed_on = forms.DateField(
+        label=_("Dato for kartleggingen"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    reason_for_contact = forms.CharField(
+        label=_("Årsak til kontakt"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, instrument_ids=("phq-9", "gad-7", "audit-c"), **kwargs):
+        super().__init__(*args, **kwargs)
+        for code, label in LIFE_AREAS:
+            self.fields[f"area_{code}"] = forms.ChoiceField(
+                label=label, choices=AREA_RATINGS, required=False
+            )
+            self.fields[f"area_{code}_note"] = forms.CharField(
+                label=_("Notat: %(area)s") % {"area": label},
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+        for code, label in (
+            ("function", _("Funksjon")),
+            ("coping", _("Mestring")),
+            ("quality_of_life", _("Livskvalitet")),
+        ):
+            self.fields[f"{code}_text"] = forms.CharField(
+                label=_("%(what)s med personens egne ord") % {"what": label},
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+            self.fields[f"{code}_scale"] = forms.IntegerField(
+                label=_("%(what)s på en skala fra 0 til 10") % {"what": label},
+                min_value=0,
+                max_value=10,
+                required=False,
+                help_text=SCALE_HELP,
+            )
+        self.fields["goals"] = forms.CharField(
+            label=_("Personens mål"), widget=forms.Textarea(attrs={"rows": 3})
+        )
+        for name in RISKS:
+            self.fields[f"risk_{name}"] = forms.ChoiceField(
+                label=RISK_LABELS[name],
+                choices=RiskLevel.choices,
+                widget=forms.RadioSelect,
+                error_messages={
+                    "required": _(
+                        "Risikovurderingen kan ikke hoppes over. Velg et nivå, eller «Ikke "
+                        "vurdert» med en begrunnelse."
+                    )
+                },
+            )
+            self.fields[f"risk_{name}_reason"] = forms.CharField(
+                label=_("Hvorfor er %(risk)s ikke vurdert?")
+                % {"risk": str(RISK_LABELS[name]).lower()},
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+        for path, label in PATHWAY_FIELDS.items():
+            self.fields[path] = forms.ChoiceField(
+                label=label,
+                choices=_levels(path),
+                widget=forms.RadioSelect,
+                initial="none" if path == "psychosis" else None,
+            )
+        for path, label in BOOLEAN_FIELDS.items():
+            self.fields[path] = forms.ChoiceField(
+                label=label,
+                choices=YES_NO,
+                widget=forms.RadioSelect,
+                initial="no" if path == "existing_specialist_follow_up" else None,
+            )
+        self.add_instrument_fields(instrument_ids, required=False)
+
+    def area_fields(self):
+        return [(self[f"area_{code}"], self[f"area_{code}_note"]) for code, _label in LIFE_AREAS]
+
+    def scale_fields(self):
+        return [
+            (self[f"{code}_text"], self[f"{code}_scale"])
+            for code in ("function", "coping", "quality_of_life")
+        ]
+
+    def risk_fields(self):
+        return [(self[f"risk_{name}"], self[f"risk_{name}_reason"]) for name in RISKS]
+
+    def pathway_fields(self):
+        return [self[name] for name in (*PATHWAY_FIELDS, *BOOLEAN_FIELDS)]
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in RISKS:
+            if (
+                cleaned.get(f"risk_{name}") == RiskLevel.NOT_ASSESSED
+                and not (cleaned.get(f"risk_{name}_reason") or "").strip()
+            ):
+                self.add_error(
+                    f"risk_{name}_reason",
+                    _("Skriv hvorfor risikoen ikke er vurdert, og når den skal vurderes."),
+                )
+        self.answered = self.clean_instruments(cleaned)
+        return cleaned
+
+    def to_input(self) -> AssessmentInput:
+        data = self.cleaned_data
+        return AssessmentInput(
+            assessed_on=data["assessed_on"],
+            reason_for_contact=data["reason_for_contact"],
+            life_areas={
+                code: {"rating": data[f"area_{code}"], "note": data[f"area_{code}_note"]}
+                for code, _label in LIFE_AREAS
+                if data[f"area_{code}"] or data[f"area_{code}_note"]
+            },
+            goals=data["goals"],
+            risks={name: data[f"risk_{name}"] for name in RISKS},
+            risk_reasons={name: data[f"risk_{name}_reason"] for name in RISKS},
+            pathway={
+                **{path: data[path] for path in PATHWAY_FIELDS},
+                **{path: data[path] == "yes" for path in BOOLEAN_FIELDS},
+            },
+            function_text=data["function_text"],
+            function_scale=data["function_scale"],
+            coping_text=data["coping_text"],
+            coping_scale=data["coping_scale"],
+            quality_of_life_text=data["quality_of_life_text"],
+            quality_of_life_scale=data["quality_of_life_scale"],
+            instruments=tuple(self.answered),
+        )
+
+
+class MeasurementForm(ErrorLinksMixin, InstrumentFieldsMixin, forms.Form):
+    """A follow-up measurement with one instrument; every item must be answered."""
+
+    taken_on = forms.DateField(label=_("Dato"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, instrument_id: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.add_instrument_fields([instrument_id], required=True)
+        if "sex" in self.fields:
+            self.fields["sex"].required = True
+
+    def clean(self):
+        cleaned = super().clean()
+        self.answered = self.clean_instruments(cleaned)
+        return cleaned
+
+
+class PathwayChoiceForm(ErrorLinksMixin, forms.Form):
+    """The clinician's choice of pathway and specialist contact, with a deviation note."""
+
+    pathway = forms.TypedChoiceField(
+        label=_("Valgt hovedforløp"),
+        choices=[(1, _("Hovedforløp 1")), (2, _("Hovedforløp 2")), (3, _("Hovedforløp 3"))],
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    specialist = forms.ChoiceField(
+        label=_("Kontakt med spesialisthelsetjenesten"),
+        choices=[
+            (code, label)
+            for code, label in zip(
+                SPECIALIST_LEVELS,
+                (_("Ingen"), _("Konferer"), _("Henvis")),
+                strict=True,
+            )
+        ],
+        widget=forms.RadioSelect,
+    )
+    deviation_recommendation = forms.ChoiceField(
+        label=_("Anbefalingen valget avviker fra"), required=False
+    )
+    deviation_reason = forms.CharField(
+        label=_("Begrunnelse for avviket"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Kreves når valget avviker fra forslaget (journalforskriften § 6 g)."),
+    )
+
+    def __init__(self, *args, recommendations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["deviation_recommendation"].choices = [("", _("Ikke avvik"))] + [
+            (rec_id, f"{rec_id}: {title}") for rec_id, title in recommendations
+        ]
+
+
+class AcknowledgeForm(ErrorLinksMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("Hva er gjort?"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Varselet forsvinner bare med en begrunnelse, som lagres."),
+    )
+
+
+class PlanItemForm(ErrorLinksMixin, forms.Form):
+    intervention = forms.ModelChoiceField(
+        label=_("Tiltak fra kommunens katalog"), queryset=Intervention.objects.none()
+    )
+    started_on = forms.DateField(
+        label=_("Startdato"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    goal = forms.CharField(
+        label=_("Mål for tiltaket"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, municipality, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["intervention"].queryset = Intervention.objects.filter(
+            municipality=municipality, is_active=True
+        )
+        self.fields["intervention"].to_field_name = "external_id"
+        self.fields["started_on"].initial = timezone.localdate()
+
+
+class EndItemForm(forms.Form):
+    ended_on = forms.DateField(label=_("Sluttdato"), widget=forms.DateInput(attrs={"type": "date"}))

@@ -1,0 +1,243 @@
+"""The clinician's records: assessments, measurements, safety notices, care plans, catalogue.
+
+Every record belongs to a person and is read only after
+:func:`losen.apps.persons.access.access_person_for_user` has let the user see that person (and
+written the read to the audit log). Scores, bands, flags and pathway suggestions are computed by
+the pure domain (:mod:`losen.domain.instruments`, :mod:`losen.domain.pathways`,
+:mod:`losen.domain.careplan`); the models only keep what was computed, with the version of the
+definition or table it came from, so that every number stays explainable.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class InterventionKind(models.TextChoices):
+    """The kinds of offer the guideline names for stepped and mixed care (brief §1.3, §2)."""
+
+    LOW_THRESHOLD = "low-threshold", _("Lavterskeltilbud")
+    GROUP = "group", _("Gruppetilbud")
+    INDIVIDUAL = "individual", _("Individuell behandling")
+    DIGITAL = "digital", _("Digital selvhjelp")
+    HARM_REDUCTION = "harm-reduction", _("Skadereduksjon")
+    HOUSING = "housing", _("Booppfølging")
+    FACT_ACT = "fact-act", _("FACT/ACT i samarbeid")
+
+
+class Intervention(models.Model):
+    """One offer in a municipality's catalogue."""
+
+    external_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    municipality = models.ForeignKey(
+        "accounts.Municipality", on_delete=models.CASCADE, related_name="interventions"
+    )
+    code = models.SlugField(_("kode"), max_length=50)
+    name = models.CharField(_("navn"), max_length=200)
+    kind = models.CharField(_("type"), max_length=20, choices=InterventionKind.choices)
+    pathway = models.PositiveSmallIntegerField(_("typisk hovedforløp"), default=1)
+    description = models.TextField(_("beskrivelse"), blank=True)
+    is_active = models.BooleanField(_("i bruk"), default=True)
+
+    class Meta:
+        verbose_name = _("tiltak")
+        verbose_name_plural = _("tiltak")
+        ordering = ["pathway", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "code"], name="clinical_intervention_code_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class ClinicalPolicy(models.Model):
+    """A municipality's settings for stepped care (defaults from the domain when absent)."""
+
+    municipality = models.OneToOneField(
+        "accounts.Municipality", on_delete=models.CASCADE, related_name="clinical_policy"
+    )
+    review_after_days = models.PositiveSmallIntegerField(_("dager før vurdering av opptrapping"))
+    reliable_change_points = models.JSONField(
+        _("pålitelig endring per instrument"), default=dict, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("innstillinger for trinnvis omsorg")
+        verbose_name_plural = _("innstillinger for trinnvis omsorg")
+
+    def __str__(self) -> str:
+        return f"clinical policy {self.municipality_id}"
+
+
+class RiskLevel(models.TextChoices):
+    """Risk as the pathway table grades it, plus an explicit "not assessed"."""
+
+    NONE = "none", _("Vurdert, ingen kjent risiko")
+    ELEVATED = "elevated", _("Forhøyet")
+    HIGH = "high", _("Høy")
+    ACUTE = "acute", _("Akutt")
+    NOT_ASSESSED = "not-assessed", _("Ikke vurdert (begrunn)")
+
+
+class Assessment(models.Model):
+    """A kartlegging of one person's need for help, with risk screening and pathway choice."""
+
+    external_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    municipality = models.ForeignKey(
+        "accounts.Municipality", on_delete=models.CASCADE, related_name="assessments"
+    )
+    person = models.ForeignKey(
+        "persons.Person", on_delete=models.CASCADE, related_name="assessments"
+    )
+    assessor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    assessed_on = models.DateField(_("dato"))
+    reason_for_contact = models.TextField(_("årsak til kontakt"))
+    life_areas = models.JSONField(_("livsområder"), default=dict)
+    function_text = models.TextField(_("funksjon med personens egne ord"), blank=True)
+    function_scale = models.PositiveSmallIntegerField(_("funksjon (0–10)"), null=True)
+    coping_text = models.TextField(_("mestring med personens egne ord"), blank=True)
+    coping_scale = models.PositiveSmallIntegerField(_("mestring (0–10)"), null=True)
+    quality_of_life_text = models.TextField(_("livskvalitet med personens egne ord"), blank=True)
+    quality_of_life_scale = models.PositiveSmallIntegerField(_("livskvalitet (0–10)"), null=True)
+    goals = models.TextField(_("personens mål"))
+    risk_suicide = models.CharField(max_length=20, choices=RiskLevel.choices)
+    risk_suicide_reason = models.TextField(blank=True)
+    risk_violence = models.CharField(max_length=20, choices=RiskLevel.choices)
+    risk_violence_reason = models.TextField(blank=True)
+    risk_overdose = models.CharField(max_length=20, choices=RiskLevel.choices)
+    risk_overdose_reason = models.TextField(blank=True)
+    pathway_inputs = models.JSONField(default=dict)
+    suggestion = models.JSONField(default=dict)
+    suggested_pathway = models.PositiveSmallIntegerField()
+    suggested_specialist = models.CharField(max_length=20)
+    table_version = models.CharField(max_length=40)
+    chosen_pathway = models.PositiveSmallIntegerField(null=True)
+    chosen_specialist = models.CharField(max_length=20, blank=True)
+    deviation_recommendation = models.CharField(max_length=40, blank=True)
+    deviation_reason = models.TextField(blank=True)
+    chosen_at = models.DateTimeField(null=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("kartlegging")
+        verbose_name_plural = _("kartlegginger")
+        ordering = ["-assessed_on", "-created_at"]
+
+    def __str__(self) -> str:
+        return f"assessment {self.external_id}"
+
+    @property
+    def is_deviation(self) -> bool:
+        return bool(self.deviation_recommendation)
+
+
+class Measurement(models.Model):
+    """One administration of an instrument, scored by the domain engine."""
+
+    external_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    municipality = models.ForeignKey(
+        "accounts.Municipality", on_delete=models.CASCADE, related_name="measurements"
+    )
+    person = models.ForeignKey(
+        "persons.Person", on_delete=models.CASCADE, related_name="measurements"
+    )
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.SET_NULL, null=True, related_name="measurements"
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    instrument_id = models.CharField(max_length=40)
+    instrument_version = models.CharField(max_length=20)
+    taken_on = models.DateField(_("dato"))
+    sex = models.CharField(max_length=10, blank=True)
+    answers = models.JSONField()
+    total = models.IntegerField()
+    band = models.CharField(max_length=40)
+    band_label = models.CharField(max_length=100)
+    positive_screen = models.BooleanField(null=True)
+    flags = models.JSONField(default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("måling")
+        verbose_name_plural = _("målinger")
+        ordering = ["taken_on", "created_at"]
+
+    def __str__(self) -> str:
+        return f"measurement {self.external_id}"
+
+
+class SafetyNotice(models.Model):
+    """A positive risk screen or instrument flag, shown on the person's page until acknowledged.
+
+    It cannot be silenced without a reason, and the reason and who gave it are kept
+    (``../shared/domain/psykisk-helse-rus.md`` §8.3).
+    """
+
+    external_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    municipality = models.ForeignKey(
+        "accounts.Municipality", on_delete=models.CASCADE, related_name="safety_notices"
+    )
+    person = models.ForeignKey(
+        "persons.Person", on_delete=models.CASCADE, related_name="safety_notices"
+    )
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, null=True)
+    measurement = models.ForeignKey(Measurement, on_delete=models.CASCADE, null=True)
+    code = models.CharField(max_length=60)
+    item = models.PositiveSmallIntegerField(null=True)
+    message = models.TextField()
+    recommendation = models.CharField(max_length=40, blank=True)
+    raised_at = models.DateTimeField(auto_now_add=True)
+    acknowledged_at = models.DateTimeField(null=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    acknowledgement = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("sikkerhetsvarsel")
+        verbose_name_plural = _("sikkerhetsvarsler")
+        ordering = ["-raised_at"]
+
+    def __str__(self) -> str:
+        return f"notice {self.external_id}"
+
+
+class PlanItem(models.Model):
+    """One intervention in a person's care plan; several may run at once (mixed care)."""
+
+    external_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    municipality = models.ForeignKey(
+        "accounts.Municipality", on_delete=models.CASCADE, related_name="plan_items"
+    )
+    person = models.ForeignKey(
+        "persons.Person", on_delete=models.CASCADE, related_name="plan_items"
+    )
+    intervention = models.ForeignKey(
+        Intervention, on_delete=models.RESTRICT, related_name="plan_items"
+    )
+    started_on = models.DateField(_("startdato"))
+    ended_on = models.DateField(_("sluttdato"), null=True)
+    goal = models.TextField(_("mål for tiltaket"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("tiltak i plan")
+        verbose_name_plural = _("tiltak i plan")
+        ordering = ["started_on", "created_at"]
+
+    def __str__(self) -> str:
+        return f"plan item {self.external_id}"

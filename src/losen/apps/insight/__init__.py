@@ -1,0 +1,1 @@
+"""Management information (styringsinformasjon): indicators from SSB, FHI and local sources."""

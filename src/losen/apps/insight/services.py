@@ -1,0 +1,682 @@
+"""Importing, exporting and attaching indicator figures: every write is atomic and audited.
+
+An import reads the whole file with the domain's :func:`~losen.domain.indicators.parse` and
+checks that every observation fits the table before it writes anything; then it writes in one
+transaction, so a file is stored whole or not at all. See :mod:`.models` for the scope
+(national or one municipality's) and the history kept on revision.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db import connection, transaction
+
+from losen.apps.audit.models import Action
+from losen.apps.audit.services import record
+from losen.domain import indicators as ind
+
+from .models import ComparisonProfile, ImportBatch, ImportMethod, StoredObservation
+
+#: Rows written per INSERT; small enough for SQLite's variable limit, large enough to be fast.
+WRITE_BATCH = 500
+#: The largest value the numeric column holds (32 digits, 10 after the point).
+MAX_ABS_VALUE = Decimal(10) ** 22
+#: Ordinals are batch id × this + position in the file, so exports keep the file's order.
+ORDINAL_STRIDE = 10_000_000
+
+_LIMITS = {
+    f.name: f.max_length
+    for f in StoredObservation._meta.get_fields()
+    if getattr(f, "max_length", None) and f.name not in {"key_hash"}
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """One step of an import: ``phase`` (``lest``, ``kontrollert``, ``lagrer``, ``ferdig``),
+    how much of ``total`` is done."""
+
+    phase: str
+    done: int
+    total: int
+
+    @property
+    def percent(self) -> int:
+        return 100 if self.total == 0 else round(100 * self.done / self.total)
+
+
+ProgressCallback = Callable[[Progress], None]
+
+
+@dataclass(frozen=True, slots=True)
+class ImportOutcome:
+    """What an import did. ``problems`` is non-empty exactly when nothing was stored."""
+
+    format: str
+    problems: tuple[str, ...] = ()
+    batch: ImportBatch | None = None
+    in_file: int = 0
+    created: int = 0
+    revised: int = 0
+    unchanged: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def scope_label(municipality) -> str:
+    """The scope part of an observation's key: ``national`` or the municipality number."""
+    return "national" if municipality is None else f"kommune:{municipality.number}"
+
+
+def key_hash(obs: ind.Observation, scope: str, dims: str | None = None) -> str:
+    """A stable hash of an observation's key (:func:`~losen.domain.indicators.observation_key`)
+    within a scope; *dims* is :func:`dimensions_text` when the caller has it already."""
+    parts = (
+        scope,
+        obs.source,
+        obs.table,
+        obs.contents_code,
+        obs.region_code,
+        obs.region_vintage,
+        obs.period,
+        dimensions_text(obs) if dims is None else dims,
+    )
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+
+
+def dimensions_text(obs: ind.Observation) -> str:
+    """The other dimensions as compact JSON (``[["KOKart0000","AGD2"]]``), ``""`` for none."""
+    if not obs.dimensions:
+        return ""
+    return json.dumps([list(p) for p in obs.dimensions], ensure_ascii=False, separators=(",", ":"))
+
+
+def to_domain(row: StoredObservation) -> ind.Observation:
+    """A stored row as the domain's :class:`~losen.domain.indicators.Observation`."""
+    return ind.Observation(
+        source=row.source,
+        table=row.table,
+        contents_code=row.contents_code,
+        contents_label=row.contents_label,
+        region_code=row.region_code,
+        region_vintage=row.region_vintage,
+        period=row.period,
+        value=Decimal(row.value_text) if row.value_text else None,
+        status=row.status or None,
+        unit=row.unit,
+        decimals=row.decimals,
+        updated=row.updated,
+        dimensions=tuple(tuple(p) for p in json.loads(row.dimensions)) if row.dimensions else (),
+    )
+
+
+DOMAIN_FIELDS = (
+    "source",
+    "table",
+    "contents_code",
+    "contents_label",
+    "region_code",
+    "region_vintage",
+    "period",
+    "value_text",
+    "status",
+    "unit",
+    "decimals",
+    "updated",
+    "dimensions",
+)
+
+
+def domain_observations(rows) -> list[ind.Observation]:
+    """A queryset of stored rows as domain observations, without building model instances."""
+    out = []
+    dims_cache: dict[str, tuple[tuple[str, str], ...]] = {}
+    for (
+        source,
+        table,
+        code,
+        label,
+        region,
+        vintage,
+        period,
+        value_text,
+        status,
+        unit,
+        decimals,
+        updated,
+        dims,
+    ) in rows.values_list(*DOMAIN_FIELDS):
+        if dims not in dims_cache:
+            dims_cache[dims] = tuple(tuple(p) for p in json.loads(dims)) if dims else ()
+        out.append(
+            ind.Observation(
+                source,
+                table,
+                code,
+                label,
+                region,
+                vintage,
+                period,
+                Decimal(value_text) if value_text else None,
+                status or None,
+                unit,
+                decimals,
+                updated,
+                dims_cache[dims],
+            )
+        )
+    return out
+
+
+def _comparable(obs: ind.Observation) -> tuple[Any, ...]:
+    """The parts of an observation whose change makes a revision."""
+    return (
+        "" if obs.value is None else str(obs.value),
+        obs.status or "",
+        obs.unit,
+        obs.decimals,
+        obs.contents_label,
+        obs.updated,
+    )
+
+
+def check_fits(observations: Sequence[ind.Observation]) -> tuple[str, ...]:
+    """Problems that would stop the rows from being stored, found before anything is written."""
+    problems: list[str] = []
+    fields = (
+        "source",
+        "table",
+        "contents_code",
+        "contents_label",
+        "region_code",
+        "region_vintage",
+        "period",
+        "unit",
+        "status",
+    )
+    for i, obs in enumerate(observations, start=1):
+        for name in fields:
+            text = getattr(obs, name) or ""
+            if len(text) > _LIMITS[name]:
+                problems.append(
+                    f"observation {i}: {name} is longer than {_LIMITS[name]} characters"
+                )
+        if obs.value is not None:
+            if abs(obs.value) >= MAX_ABS_VALUE:
+                problems.append(f"observation {i}: value {obs.value} is too large to store")
+            elif len(str(obs.value)) > _LIMITS["value_text"]:
+                problems.append(f"observation {i}: value {obs.value} has too many digits")
+        if obs.decimals is not None and not -100 <= obs.decimals <= 100:
+            problems.append(f"observation {i}: decimals {obs.decimals} out of range")
+        if len(problems) >= 20:
+            problems.append("… further problems not listed")
+            break
+    return tuple(problems)
+
+
+def import_file(
+    *,
+    actor,
+    data: bytes,
+    file_name: str,
+    municipality=None,
+    source: str | None = None,
+    table: str | None = None,
+    progress: ProgressCallback | None = None,
+) -> ImportOutcome:
+    """Read a statistics file and store it whole, or store nothing and return every problem.
+
+    Args:
+        actor: The user importing (``None`` for the command line).
+        data: The file's bytes.
+        file_name: Shown in messages and kept on the batch.
+        municipality: ``None`` stores national figures; a municipality stores its own.
+        source: Publisher for files that do not name one (FHI JSON-stat).
+        table: Table id for files that do not name one.
+        progress: Called with :class:`Progress` as the import goes.
+    """
+    steps = import_steps(
+        actor=actor,
+        data=data,
+        file_name=file_name,
+        municipality=municipality,
+        source=source,
+        table=table,
+    )
+    return _drive(steps, progress)
+
+
+def import_observations(
+    *,
+    actor,
+    observations: Sequence[ind.Observation],
+    file_name: str,
+    data_format: str,
+    municipality=None,
+    method: str = ImportMethod.FETCH,
+    sha256: str = "",
+    source_option: str = "",
+    progress: ProgressCallback | None = None,
+) -> ImportOutcome:
+    """Store observations already read (a fetch, the demo), with the same rules as a file."""
+    steps = _store_steps(
+        actor=actor,
+        observations=observations,
+        file_name=file_name,
+        data_format=data_format,
+        municipality=municipality,
+        method=method,
+        sha256=sha256,
+        source_option=source_option,
+    )
+    return _drive(steps, progress)
+
+
+def _drive(steps: Iterator[Progress], progress: ProgressCallback | None) -> ImportOutcome:
+    while True:
+        try:
+            step = next(steps)
+        except StopIteration as done:
+            return done.value
+        if progress is not None:
+            progress(step)
+
+
+def import_steps(
+    *,
+    actor,
+    data: bytes,
+    file_name: str,
+    municipality=None,
+    source: str | None = None,
+    table: str | None = None,
+):
+    """The import as a generator of :class:`Progress`; its return value is the outcome.
+
+    The web import streams these steps to the browser as they happen. Closing the generator
+    half-way rolls the transaction back, so nothing is stored.
+    """
+    yield Progress("lest", 0, len(data))
+    result = ind.parse(data, file_name, source=source, table=table)
+    if not result.ok:
+        return ImportOutcome(result.format, problems=tuple(str(p) for p in result.problems))
+    yield Progress("lest", len(data), len(data))
+    return (
+        yield from _store_steps(
+            actor=actor,
+            observations=result.observations,
+            file_name=file_name,
+            data_format=result.format,
+            municipality=municipality,
+            method=ImportMethod.FILE,
+            sha256=hashlib.sha256(data).hexdigest(),
+            source_option=source or "",
+        )
+    )
+
+
+def _store_steps(
+    *,
+    actor,
+    observations: Sequence[ind.Observation],
+    file_name: str,
+    data_format: str,
+    municipality,
+    method: str,
+    sha256: str,
+    source_option: str,
+):
+    total = len(observations)
+    problems = check_fits(observations)
+    if problems:
+        return ImportOutcome(data_format, problems=problems, in_file=total)
+    if not observations:
+        return ImportOutcome(data_format, problems=("the file holds no observations",))
+    scope = scope_label(municipality)
+    dims = [dimensions_text(obs) for obs in observations]
+    hashes = [key_hash(obs, scope, d) for obs, d in zip(observations, dims, strict=True)]
+    yield Progress("kontrollert", total, total)
+    sources = sorted({o.source for o in observations})
+    tables = sorted({o.table for o in observations})
+    with transaction.atomic():
+        current = _current_rows(municipality, sources, tables)
+        new_rows: list[tuple[int, ind.Observation, str]] = []
+        revised: list[tuple[int, ind.Observation, str, int, int]] = []
+        unchanged = 0
+        for position, (obs, digest) in enumerate(zip(observations, hashes, strict=True)):
+            existing = current.get(digest)
+            if existing is None:
+                new_rows.append((position, obs, digest))
+            elif existing[2] == _comparable(obs):
+                unchanged += 1
+            else:
+                revised.append((position, obs, digest, existing[0], existing[1]))
+        if not new_rows and not revised:
+            yield Progress("ferdig", total, total)
+            return ImportOutcome(data_format, in_file=total, unchanged=unchanged)
+        now = dt.datetime.now(dt.UTC)
+        now_db = connection.ops.adapt_datetimefield_value(now)
+        batch = ImportBatch.objects.create(
+            municipality=municipality,
+            imported_by=actor if getattr(actor, "pk", None) else None,
+            actor_label=getattr(actor, "username", "") or "system",
+            imported_at=now,
+            method=method,
+            file_name=file_name[:255],
+            sha256=sha256,
+            format=data_format,
+            source_option=source_option,
+            sources=sources,
+            tables=tables,
+            observations_in_file=total,
+            created_count=len(new_rows),
+            revised_count=len(revised),
+            unchanged_count=unchanged,
+        )
+        old_ids = [r[3] for r in revised]
+        for start in range(0, len(old_ids), WRITE_BATCH):
+            StoredObservation.objects.filter(id__in=old_ids[start : start + WRITE_BATCH]).update(
+                is_current=False, superseded_at=now
+            )
+        to_write = [
+            (position, obs, digest, batch.pk * ORDINAL_STRIDE + position)
+            for position, obs, digest in new_rows
+        ] + [(position, obs, digest, ordinal) for position, obs, digest, _id, ordinal in revised]
+        to_write.sort()
+        written = 0
+        for start in range(0, len(to_write), WRITE_BATCH):
+            chunk = to_write[start : start + WRITE_BATCH]
+            _insert_rows(
+                [
+                    _row_values(obs, dims[position], digest, ordinal, batch, municipality, now_db)
+                    for position, obs, digest, ordinal in chunk
+                ]
+            )
+            written += len(chunk)
+            yield Progress("lagrer", unchanged + written, total)
+        if revised:
+            created_by_hash = dict(
+                StoredObservation.objects.filter(batch=batch).values_list("key_hash", "id")
+            )
+            links = [
+                StoredObservation(id=old_id, superseded_by_id=created_by_hash[digest])
+                for _, _, digest, old_id, _ in revised
+            ]
+            StoredObservation.objects.bulk_update(links, ["superseded_by"], batch_size=WRITE_BATCH)
+        record(
+            actor=actor,
+            action=Action.CREATE,
+            target=batch,
+            municipality=municipality,
+            details={
+                "format": data_format,
+                "sha256": sha256,
+                "tables": tables,
+                "in_file": total,
+                "created": len(new_rows),
+                "revised": len(revised),
+                "unchanged": unchanged,
+            },
+        )
+    yield Progress("ferdig", total, total)
+    return ImportOutcome(
+        data_format,
+        batch=batch,
+        in_file=total,
+        created=len(new_rows),
+        revised=len(revised),
+        unchanged=unchanged,
+    )
+
+
+def _current_rows(municipality, sources: list[str], tables: list[str]):
+    """Current rows of the scope for these sources and tables: hash → (id, ordinal, values)."""
+    rows = StoredObservation.objects.filter(
+        is_current=True, municipality=municipality, source__in=sources, table__in=tables
+    ).values_list(
+        "key_hash",
+        "id",
+        "ordinal",
+        "value_text",
+        "status",
+        "unit",
+        "decimals",
+        "contents_label",
+        "updated",
+    )
+    return {row[0]: (row[1], row[2], tuple(row[3:])) for row in rows.iterator(chunk_size=5000)}
+
+
+#: Columns written by :func:`_insert_rows`, in the order :func:`_row_values` gives them.
+_INSERT_FIELDS = (
+    "batch",
+    "municipality",
+    "key_hash",
+    "ordinal",
+    "source",
+    "table",
+    "contents_code",
+    "contents_label",
+    "region_code",
+    "region_vintage",
+    "period",
+    "dimensions",
+    "value",
+    "value_text",
+    "status",
+    "unit",
+    "decimals",
+    "updated",
+    "fetched_at",
+    "is_current",
+)
+
+
+def _insert_rows(rows: list[tuple[Any, ...]]) -> None:
+    """Insert many rows at once, bypassing the ORM.
+
+    The ORM's ``bulk_create`` spends most of a large import building model instances and
+    preparing each value; the values here are already plain, so they go straight to the driver.
+    SQLite is fastest with ``executemany``; PostgreSQL with one multi-row ``VALUES`` statement
+    per chunk (each ``executemany`` row would be a round trip).
+    """
+    if not rows:
+        return
+    meta = StoredObservation._meta
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(meta.get_field(name).column) for name in _INSERT_FIELDS)
+    marks = "(" + ", ".join(["%s"] * len(_INSERT_FIELDS)) + ")"
+    head = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES "  # noqa: S608 -- names from the model; values are parameters
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            values = ", ".join([marks] * len(rows))
+            cursor.execute(head + values, [v for row in rows for v in row])
+        else:
+            cursor.executemany(head + marks, rows)
+
+
+def _row_values(obs, dims, digest, ordinal, batch, municipality, now) -> tuple[Any, ...]:
+    ops = connection.ops
+    return (
+        batch.pk,
+        None if municipality is None else municipality.pk,
+        digest,
+        ordinal,
+        obs.source,
+        obs.table,
+        obs.contents_code,
+        obs.contents_label,
+        obs.region_code,
+        obs.region_vintage,
+        obs.period,
+        dims,
+        obs.value,
+        "" if obs.value is None else str(obs.value),
+        obs.status or "",
+        obs.unit,
+        obs.decimals,
+        ops.adapt_datefield_value(obs.updated),
+        now,
+        True,
+    )
+
+
+# --- Export -----------------------------------------------------------------------------------
+
+
+EXPORT_FORMATS = ("csv", "json")
+
+
+def export_table(
+    *,
+    actor,
+    table: str,
+    data_format: str,
+    municipality=None,
+    include_national: bool = True,
+    source: str | None = None,
+) -> tuple[bytes, int]:
+    """Write the current observations of a table exactly as stored, with their status.
+
+    Returns the bytes and the number of observations. The CSV and JSON carry the SSB/FHI
+    attribution lines (CC BY 4.0) the domain writers add. The export is audited.
+
+    Args:
+        table: Table id.
+        data_format: ``csv`` or ``json``.
+        municipality: Whose own figures to include; ``None`` exports national figures only.
+        include_national: Whether national figures are included beside the municipality's.
+        source: Only this source, when given.
+    """
+    if data_format not in EXPORT_FORMATS:
+        raise ValueError(f"format {data_format!r}: choose csv or json")
+    observations = domain_observations(
+        visible_rows(municipality, include_national=include_national)
+        .filter(table=table, **({"source": source} if source else {}))
+        .order_by("ordinal", "id")
+    )
+    body = ind.to_csv(observations) if data_format == "csv" else ind.to_json(observations)
+    if not observations:
+        return body, 0
+    with transaction.atomic():
+        record(
+            actor=actor,
+            action=Action.EXPORT,
+            object_type="insight.table",
+            object_id=table,
+            municipality=municipality,
+            details={"format": data_format, "observations": len(observations)},
+        )
+    return body, len(observations)
+
+
+def visible_rows(municipality, *, include_national: bool = True):
+    """Current rows a municipality may see: the national ones and its own."""
+    from django.db.models import Q
+
+    current = StoredObservation.objects.filter(is_current=True)
+    if municipality is None:
+        return current.filter(municipality__isnull=True)
+    if include_national:
+        return current.filter(Q(municipality__isnull=True) | Q(municipality=municipality))
+    return current.filter(municipality=municipality)
+
+
+def history_of(row: StoredObservation) -> list[StoredObservation]:
+    """Every stored version of a row's key, oldest first."""
+    return list(
+        StoredObservation.objects.filter(key_hash=row.key_hash).order_by("fetched_at", "id")
+    )
+
+
+def iter_domain(rows: Iterable[StoredObservation]) -> Iterator[ind.Observation]:
+    for row in rows:
+        yield to_domain(row)
+
+
+# --- Comparison profile -----------------------------------------------------------------------
+
+
+def set_comparison_profile(
+    *, actor, municipality, kostra_group: str, region_code: str | None = None
+) -> ComparisonProfile:
+    """Set the KOSTRA group (``EKG01``–``EKG17``) and region code of a municipality."""
+    group = kostra_group.strip().upper()
+    if not (group.startswith("EKG") and group[3:].isdigit()):
+        raise ValueError(f"KOSTRA group {kostra_group!r}: write it as EKG01 … EKG17")
+    with transaction.atomic():
+        profile, _created = ComparisonProfile.objects.update_or_create(
+            municipality=municipality,
+            defaults={"kostra_group": group, "region_code": region_code or municipality.number},
+        )
+        record(
+            actor=actor,
+            action=Action.UPDATE,
+            object_type="insight.comparisonprofile",
+            object_id=str(municipality.external_id),
+            municipality=municipality,
+            details={"kostra_group": group, "region_code": profile.region_code},
+        )
+    return profile
+
+
+# --- Figures attached to other modules' objects ---------------------------------------------
+
+
+def attach_indicator(*, actor, municipality, target, snapshot, note: str = ""):
+    """Freeze a figure (an :class:`~.queries.IndicatorSnapshot`) onto another module's object.
+
+    *target* is any model instance of the municipality with an ``external_id`` (a
+    prioritisation case, a follow-up, a self-assessment). The figure is copied, so later
+    revisions of the statistics do not change what the case shows. Audited.
+    """
+    from .models import IndicatorAttachment
+
+    target_municipality_id = getattr(target, "municipality_id", municipality.pk)
+    if target_municipality_id != municipality.pk:
+        raise ValueError("the target belongs to another municipality")
+    with transaction.atomic():
+        attachment = IndicatorAttachment.objects.create(
+            municipality=municipality,
+            target_type=target._meta.label_lower,
+            target_id=str(getattr(target, "external_id", None) or target.pk),
+            snapshot=snapshot.as_dict(),
+            note=note[:500],
+            attached_by=actor if getattr(actor, "pk", None) else None,
+            attached_at=dt.datetime.now(dt.UTC),
+        )
+        record(
+            actor=actor,
+            action=Action.CREATE,
+            target=attachment,
+            municipality=municipality,
+            details={
+                "target_type": attachment.target_type,
+                "target_id": attachment.target_id,
+                "indicator": snapshot.indicator,
+                "period": snapshot.period,
+            },
+        )
+    return attachment
+
+
+def attachments_for(municipality, target):
+    """The figures attached to *target*, oldest first; only the municipality's own."""
+    from .models import IndicatorAttachment
+
+    return list(
+        IndicatorAttachment.objects.filter(
+            municipality=municipality,
+            target_type=target._meta.label_lower,
+            target_id=str(getattr(target, "external_id", None) or target.pk),
+        )
+    )

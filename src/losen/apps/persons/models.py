@@ -1,0 +1,89 @@
+"""Persons who receive or apply for services, and who may see their data (tjenstlig behov).
+
+Everything about a person is personal health data: it is read only through
+:mod:`losen.apps.persons.access`, which checks the care relation and writes the read to the
+audit log.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Person(models.Model):
+    """A person known to the municipality's health and care services."""
+
+    external_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    municipality = models.ForeignKey(
+        "accounts.Municipality", on_delete=models.CASCADE, related_name="persons"
+    )
+    given_name = models.CharField(_("fornavn"), max_length=100)
+    family_name = models.CharField(_("etternavn"), max_length=100)
+    birth_year = models.PositiveSmallIntegerField(_("fødselsår"))
+    unit = models.ForeignKey(
+        "accounts.Unit",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="persons",
+        verbose_name=_("ansvarlig enhet"),
+    )
+    is_synthetic = models.BooleanField(
+        _("fiktiv person"), default=False, help_text=_("Oppdiktet person i demodata.")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("personer")
+        ordering = ["family_name", "given_name"]
+
+    def __str__(self) -> str:
+        # Deliberately no name: str() ends up in logs and admin messages.
+        return f"person {self.external_id}"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.given_name} {self.family_name}"
+
+
+class CareRelationKind(models.TextChoices):
+    ORDINARY = "ordinary", _("Tjenstlig behov")
+    EMERGENCY = "emergency", _("Nødtilgang")
+
+
+class CareRelationQuerySet(models.QuerySet):
+    def active(self, at=None):
+        at = at or timezone.now()
+        return self.filter(valid_from__lte=at).filter(Q(valid_to__isnull=True) | Q(valid_to__gt=at))
+
+
+class CareRelation(models.Model):
+    """A user's documented need to see a person's data, for a period."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="care_relations")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="care_relations"
+    )
+    kind = models.CharField(
+        max_length=20, choices=CareRelationKind.choices, default=CareRelationKind.ORDINARY
+    )
+    reason = models.TextField(_("begrunnelse"), blank=True)
+    valid_from = models.DateTimeField(default=timezone.now)
+    valid_to = models.DateTimeField(null=True, blank=True)
+
+    objects = CareRelationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("tjenstlig behov")
+        verbose_name_plural = _("tjenstlige behov")
+        indexes = [models.Index(fields=["user", "person"])]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.person_id} ({self.kind})"

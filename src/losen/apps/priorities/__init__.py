@@ -1,0 +1,1 @@
+"""The leaders' prioritisation cases: prepare, carry out, evaluate; participation; openness."""

@@ -1,0 +1,467 @@
+"""The decision basis (beslutningsgrunnlag): a frozen snapshot and its two renderings.
+
+The section list follows the guideline's suggested content of a decision basis (recommendation
+L1, draft text) as set out in prioritering.md §10.4. The printable page and the DOCX for the
+political case system are rendered from the same :func:`sections`, so they cannot drift.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from . import engine, queries
+from .models import (
+    Benefit,
+    Certainty,
+    Children,
+    Detail,
+    Direction,
+    IndicatorStatus,
+    Level,
+    PlanProcess,
+    PrioritizationCase,
+    Resource,
+    Severity,
+    Theme,
+)
+
+SECTION_TITLES = [
+    gettext_lazy("Prioriteringssituasjonen og retningen"),
+    gettext_lazy("Juridisk, økonomisk og faglig ramme"),
+    gettext_lazy("Tiltakene og sammenligningsalternativet"),
+    gettext_lazy("Vurdering av nytte"),
+    gettext_lazy("Vurdering av alvorlighet"),
+    gettext_lazy("Vurdering av ressurser"),
+    gettext_lazy("Forholdsmessighet og samlet vurdering"),
+    gettext_lazy("Barn og barnets beste"),
+    gettext_lazy("Lik tilgang og evne til å ha nytte, etter gruppe"),
+    gettext_lazy("Lokale forhold"),
+    gettext_lazy("Etisk refleksjon"),
+    gettext_lazy("Kunnskapsgrunnlag og usikkerhet"),
+    gettext_lazy("Medvirkning"),
+    gettext_lazy("Sammenheng med lokale vedtak og mål"),
+    gettext_lazy("Styringsinformasjon"),
+    gettext_lazy("Konklusjon og begrunnelse"),
+    gettext_lazy("Plan for oppfølging"),
+]
+
+
+def _label(choices, value) -> str:
+    return str(dict(choices).get(value, value))
+
+
+def build_snapshot(case: PrioritizationCase, *, detail: str, version: int) -> dict:
+    """Everything the decision basis says, as plain JSON, frozen at this moment."""
+    alternatives = list(case.alternatives.select_related("unit"))
+    items = queries.items_for(case)
+    ranking = engine.rank(items, case.weights)
+    names = {str(a.external_id): a.name for a in alternatives}
+    result = queries.portfolio(case)
+    part = queries.participation(case)
+    handlings = {h.theme: h for h in case.handlings.all()}
+    return {
+        "version": version,
+        "detail": detail,
+        "detail_label": _label(Detail.choices, detail),
+        "created_at": timezone.localtime().strftime("%d.%m.%Y %H:%M"),
+        "municipality": case.municipality.name,
+        "case": {
+            "title": case.title,
+            "level": _label(Level.choices, case.level),
+            "direction": _label(Direction.choices, case.direction),
+            "situation": case.situation,
+            "legal_frame": case.legal_frame,
+            "economic_frame": case.economic_frame,
+            "professional_frame": case.professional_frame,
+            "plan_process": _label(PlanProcess.choices, case.plan_process),
+            "plan_reference": case.plan_reference,
+            "coherence": case.coherence,
+            "ethics": case.ethics,
+            "recommendation": case.recommendation,
+            "budget_nok": case.budget_nok,
+        },
+        "weights": engine.normalise_weights(case.weights),
+        "alternatives": [
+            {
+                "name": a.name,
+                "description": a.description,
+                "target_group": a.target_group,
+                "comparator": a.comparator,
+                "cost_nok": a.cost_nok,
+                "benefit": _label(Benefit.choices, a.benefit),
+                "benefit_reasoning": a.benefit_reasoning,
+                "benefit_certainty": _label(Certainty.choices, a.benefit_certainty),
+                "severity": _label(Severity.choices, a.severity),
+                "severity_reasoning": a.severity_reasoning,
+                "severity_certainty": _label(Certainty.choices, a.severity_certainty),
+                "resource": _label(Resource.choices, a.resource),
+                "resource_reasoning": a.resource_reasoning,
+                "resource_certainty": _label(Certainty.choices, a.resource_certainty),
+                "evidence": a.evidence,
+                "proportionality": a.proportionality,
+                "children": _label(Children.choices, a.children_affected),
+                "children_best_interests": a.children_best_interests,
+                "equity": a.equity,
+                "local_conditions": a.local_conditions,
+                "consequences": a.consequences,
+                "mandatory": a.mandatory,
+                "current_service": a.current_service,
+            }
+            for a in alternatives
+        ],
+        "ranking": [
+            {"name": r.name, "rank": r.rank, "total": r.total, "contributions": r.contributions}
+            for r in ranking
+        ],
+        "stability": [
+            {"criterion": s.criterion, "current": s.current, "low": s.low, "high": s.high}
+            for s in engine.weight_stability(items, case.weights)
+        ],
+        "acceptability": [{"name": a.name, "first": a.first} for a in engine.acceptability(items)],
+        "portfolio": None
+        if result is None
+        else {
+            "feasible": result.feasible,
+            "chosen": [names[k] for k in result.chosen],
+            "cost_nok": result.cost_nok,
+            "next_krone": [names[k] for k in result.next_krone],
+            "next_krone_budget_nok": result.next_krone_budget_nok,
+            "first_out": [names[k] for k in result.first_out],
+        },
+        "participation": {
+            "total": part.total,
+            "groups": [
+                {
+                    "label": g.label,
+                    "count": g.count,
+                    "weights": g.weights,
+                    "top": g.ranking[0].name if g.ranking else "",
+                }
+                for g in part.groups
+            ],
+            "pooled_top": part.pooled.ranking[0].name
+            if part.pooled and part.pooled.ranking
+            else "",
+            "disagreements": part.disagreements,
+            "handlings": [
+                {
+                    "theme": _label(Theme.choices, code),
+                    "comments": part.comments_by_theme.get(code, 0),
+                    "note": handlings[code].note if code in handlings else "",
+                    "changed": handlings[code].changed_outcome if code in handlings else False,
+                }
+                for code, _l in Theme.choices
+                if code in handlings or part.comments_by_theme.get(code)
+            ],
+        },
+        "cuts": [a.name for a in queries.cuts_for_case(case)],
+        "legal": {
+            "forsvarlighet": case.legal_forsvarlighet,
+            "necessary": case.legal_necessary,
+            "individual": case.legal_individual,
+        },
+        "affected": [
+            {"service": name, "unit": unit, "persons": count}
+            for name, unit, count in queries.affected_individual_decisions(case)
+        ],
+        "indicators": [
+            {
+                "name": i.name,
+                "source": i.source,
+                "period": i.period,
+                "value": i.value,
+                "status": _label(IndicatorStatus.choices, i.status),
+                "note": i.note,
+            }
+            for i in case.indicators.all()
+        ],
+        "follow_ups": [
+            {
+                "indicator": f.indicator,
+                "review_on": f.review_on.strftime("%d.%m.%Y"),
+                "responsible": f.responsible,
+            }
+            for f in case.follow_ups.all()
+        ],
+    }
+
+
+@dataclass
+class Table:
+    headers: list[str]
+    rows: list[list[str]]
+
+
+@dataclass
+class Section:
+    number: int
+    title: str
+    paragraphs: list[str] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+
+
+def _pct(x: float) -> str:
+    return f"{round(100 * x)} %"
+
+
+def _nok(x) -> str:
+    return f"{x:,}".replace(",", " ") + " kr" if x is not None else ""
+
+
+def _or_missing(text: str) -> str:
+    return text.strip() or _("Ikke beskrevet.")
+
+
+def sections(snapshot: dict) -> list[Section]:
+    """The 17 sections of the decision basis, filled from a frozen snapshot."""
+    s = snapshot
+    case = s["case"]
+    full = s["detail"] == Detail.FULL
+    short = s["detail"] == Detail.LIGHT
+    alts = s["alternatives"]
+    out = [Section(i + 1, str(t)) for i, t in enumerate(SECTION_TITLES)]
+
+    out[0].paragraphs += [
+        _("Nivå: %(level)s. Retning: %(direction)s.")
+        % {"level": case["level"], "direction": case["direction"]},
+        case["situation"],
+    ]
+    out[1].paragraphs += [
+        _("Juridisk: %s") % _or_missing(case["legal_frame"]),
+        _("Økonomisk: %s") % _or_missing(case["economic_frame"]),
+        _("Faglig: %s") % _or_missing(case["professional_frame"]),
+        _(
+            "Prioriteringer kan ikke føre tjenestene under kravet til forsvarlighet eller retten "
+            "til nødvendige helse- og omsorgstjenester."
+        ),
+    ]
+    if case["budget_nok"] is not None:
+        out[1].paragraphs.append(_("Budsjettramme: %s.") % _nok(case["budget_nok"]))
+    if s["cuts"]:
+        out[1].paragraphs += [
+            _("Saken kan kutte tjenester folk mottar i dag: %s.") % ", ".join(s["cuts"]),
+            _("Forsvarlighet: %s") % _or_missing(s["legal"]["forsvarlighet"]),
+            _("Nødvendige tjenester: %s") % _or_missing(s["legal"]["necessary"]),
+            _("Endring av enkeltvedtak: %s") % _or_missing(s["legal"]["individual"]),
+        ]
+        for row in s["affected"]:
+            out[1].paragraphs.append(
+                _("%(service)s: %(count)d personer er registrert ved %(unit)s.")
+                % {"service": row["service"], "count": row["persons"], "unit": row["unit"] or "–"}
+                if row["unit"]
+                else _("%s: ingen enhet er oppgitt, så berørte enkeltvedtak er ikke funnet.")
+                % row["service"]
+            )
+    out[2].tables.append(
+        Table(
+            [_("Tiltak"), _("Målgruppe"), _("Sammenligning"), _("Kostnad per år")],
+            [[a["name"], a["target_group"], a["comparator"], _nok(a["cost_nok"])] for a in alts],
+        )
+    )
+    if not short:
+        out[2].paragraphs += [f"{a['name']}: {a['description']}" for a in alts if a["description"]]
+    for section, key in ((out[3], "benefit"), (out[4], "severity"), (out[5], "resource")):
+        section.tables.append(
+            Table(
+                [_("Tiltak"), _("Nivå"), _("Sikkerhet i kunnskapen"), _("Begrunnelse")],
+                [[a["name"], a[key], a[f"{key}_certainty"], a[f"{key}_reasoning"]] for a in alts],
+            )
+        )
+    out[6].paragraphs += [f"{a['name']}: {_or_missing(a['proportionality'])}" for a in alts]
+    out[6].paragraphs.append(
+        _(
+            "Vektene i den samlede vurderingen: nytte %(n)s, alvorlighet %(a)s, ressurs %(r)s. "
+            "Tallene er et hjelpemiddel; den skrevne vurderingen avgjør."
+        )
+        % {
+            "n": _pct(s["weights"]["nytte"]),
+            "a": _pct(s["weights"]["alvorlighet"]),
+            "r": _pct(s["weights"]["ressurs"]),
+        }
+    )
+    out[6].tables.append(
+        Table(
+            [_("Plass"), _("Tiltak"), _("Nytte"), _("Alvorlighet"), _("Ressurs"), _("Sum")],
+            [
+                [
+                    str(r["rank"]),
+                    r["name"],
+                    f"{r['contributions']['nytte']:.2f}",
+                    f"{r['contributions']['alvorlighet']:.2f}",
+                    f"{r['contributions']['ressurs']:.2f}",
+                    f"{r['total']:.2f}",
+                ]
+                for r in s["ranking"]
+            ],
+        )
+    )
+    if not short:
+        for st in s["stability"]:
+            out[6].paragraphs.append(
+                _(
+                    "Førsteplassen holder så lenge vekten på %(c)s er mellom %(lo)s og %(hi)s "
+                    "(i dag %(now)s)."
+                )
+                % {
+                    "c": st["criterion"],
+                    "lo": _pct(st["low"]),
+                    "hi": _pct(st["high"]),
+                    "now": _pct(st["current"]),
+                }
+            )
+    if full:
+        out[6].tables.append(
+            Table(
+                [_("Tiltak"), _("Andel av alle mulige vektinger der tiltaket kommer først")],
+                [[a["name"], _pct(a["first"])] for a in s["acceptability"]],
+            )
+        )
+    if s["portfolio"]:
+        p = s["portfolio"]
+        out[6].paragraphs.append(
+            _("Beste sett innenfor budsjettet (%(cost)s): %(set)s.")
+            % {"cost": _nok(p["cost_nok"]), "set": ", ".join(p["chosen"]) or "–"}
+        )
+        if p["next_krone"]:
+            out[6].paragraphs.append(
+                _("Med %(budget)s kommer dette med: %(set)s.")
+                % {"budget": _nok(p["next_krone_budget_nok"]), "set": ", ".join(p["next_krone"])}
+            )
+        if p["first_out"]:
+            out[6].paragraphs.append(
+                _("Går budsjettet ned, går dette ut først: %s.") % ", ".join(p["first_out"])
+            )
+        for a in alts:
+            if a["name"] not in p["chosen"] and a["consequences"]:
+                out[6].paragraphs.append(
+                    _("Uten %(name)s (%(group)s): %(text)s")
+                    % {"name": a["name"], "group": a["target_group"], "text": a["consequences"]}
+                )
+    out[7].tables.append(
+        Table(
+            [_("Tiltak"), _("Berøres barn?"), _("Barnets beste")],
+            [[a["name"], a["children"], a["children_best_interests"]] for a in alts],
+        )
+    )
+    out[8].paragraphs += [f"{a['name']}: {_or_missing(a['equity'])}" for a in alts]
+    out[9].paragraphs += [f"{a['name']}: {_or_missing(a['local_conditions'])}" for a in alts]
+    out[10].paragraphs.append(case["ethics"].strip() or _("Ingen etisk refleksjon er skrevet."))
+    out[11].tables.append(
+        Table(
+            [_("Tiltak"), _("Kunnskapsgrunnlag"), _("Nytte"), _("Alvorlighet"), _("Ressurs")],
+            [
+                [
+                    a["name"],
+                    a["evidence"],
+                    a["benefit_certainty"],
+                    a["severity_certainty"],
+                    a["resource_certainty"],
+                ]
+                for a in alts
+            ],
+        )
+    )
+    part = s["participation"]
+    if part["total"]:
+        out[12].paragraphs.append(
+            _("%(n)d innspill kom inn gjennom den åpne medvirkningen.") % {"n": part["total"]}
+        )
+        out[12].tables.append(
+            Table(
+                [
+                    _("Gruppe"),
+                    _("Innspill"),
+                    _("Nytte"),
+                    _("Alvorlighet"),
+                    _("Ressurs"),
+                    _("Først"),
+                ],
+                [
+                    [
+                        g["label"],
+                        str(g["count"]),
+                        _pct(g["weights"]["nytte"]),
+                        _pct(g["weights"]["alvorlighet"]),
+                        _pct(g["weights"]["ressurs"]),
+                        g["top"],
+                    ]
+                    for g in part["groups"]
+                ],
+            )
+        )
+        out[12].paragraphs += part["disagreements"]
+    else:
+        out[12].paragraphs.append(_("Ingen innspill er registrert i Losen."))
+    for h in part["handlings"]:
+        out[12].paragraphs.append(
+            _("%(theme)s (%(n)d kommentarer): %(note)s")
+            % {"theme": h["theme"], "n": h["comments"], "note": _or_missing(h["note"])}
+        )
+    out[13].paragraphs += [
+        _("Plan- eller budsjettprosess: %(p)s. %(ref)s")
+        % {"p": case["plan_process"], "ref": case["plan_reference"]},
+        _or_missing(case["coherence"]),
+    ]
+    out[14].tables.append(
+        Table(
+            [_("Indikator"), _("Kilde"), _("Periode"), _("Verdi"), _("Status")],
+            [
+                [i["name"], i["source"], i["period"], i["value"], i["status"]]
+                for i in s["indicators"]
+            ],
+        )
+    )
+    if not s["indicators"]:
+        out[14].paragraphs.append(_("Ingen styringsinformasjon er lagt ved."))
+    out[15].paragraphs.append(_or_missing(case["recommendation"]))
+    out[16].tables.append(
+        Table(
+            [_("Indikator"), _("Dato for gjennomgang"), _("Ansvarlig")],
+            [[f["indicator"], f["review_on"], f["responsible"]] for f in s["follow_ups"]],
+        )
+    )
+    if not s["follow_ups"]:
+        out[16].paragraphs.append(_("Ingen oppfølging er satt ennå."))
+    return out
+
+
+def render_docx(basis) -> bytes:
+    """The decision basis as a DOCX document for the political case system."""
+    from docx import Document
+
+    snapshot = basis.snapshot
+    document = Document()
+    document.core_properties.title = snapshot["case"]["title"]
+    document.add_heading(_("Beslutningsgrunnlag: %s") % snapshot["case"]["title"], level=0)
+    document.add_paragraph(
+        _("%(m)s. Versjon %(v)d, laget %(at)s. Detaljnivå: %(d)s.")
+        % {
+            "m": snapshot["municipality"],
+            "v": snapshot["version"],
+            "at": snapshot["created_at"],
+            "d": snapshot["detail_label"],
+        }
+    )
+    for section in sections(snapshot):
+        document.add_heading(f"{section.number}. {section.title}", level=1)
+        for paragraph in section.paragraphs:
+            document.add_paragraph(paragraph)
+        for table in section.tables:
+            if not table.rows:
+                continue
+            grid = document.add_table(rows=1, cols=len(table.headers))
+            grid.style = "Table Grid"
+            for cell, header in zip(grid.rows[0].cells, table.headers, strict=True):
+                cell.text = header
+            for row in table.rows:
+                cells = grid.add_row().cells
+                for cell, value in zip(cells, row, strict=True):
+                    cell.text = str(value)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,507 @@
+"""Demo prioritisation cases for Fjordvik: four invented cases at different phases.
+
+All numbers are invented for the demo, in a plausible range for a municipality of about
+25 000 inhabitants; indicator values are marked as demo figures.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+
+from . import services
+from .models import (
+    Alternative,
+    Consultation,
+    Decision,
+    Direction,
+    FollowUp,
+    IndicatorReference,
+    InputHandling,
+    Level,
+    Phase,
+    PlanProcess,
+    PrioritizationCase,
+    Submission,
+)
+
+FRAME_LEGAL = (
+    "Helse- og omsorgstjenesteloven §§ 3-1 og 3-2 (plikt til å sørge for nødvendige tjenester), "
+    "§ 4-1 (forsvarlighet) og § 3-10 (brukermedvirkning). Pasient- og brukerrettighetsloven "
+    "§ 2-1 a."
+)
+
+
+def _alt(case, position, **fields) -> Alternative:
+    defaults = {
+        "benefit_certainty": "moderat",
+        "severity_certainty": "moderat",
+        "resource_certainty": "hoy",
+        "children_affected": "nei",
+    }
+    defaults.update(fields)
+    alternative = Alternative(
+        municipality=case.municipality, case=case, position=position, **defaults
+    )
+    alternative.save()
+    return alternative
+
+
+def _case(context, **fields) -> PrioritizationCase:
+    case = PrioritizationCase(
+        municipality=context.fjordvik, created_by=context.users["leder"], **fields
+    )
+    return services.save_object(
+        actor=context.users["leder"], obj=case, municipality=context.fjordvik
+    )
+
+
+def _low_threshold(context) -> PrioritizationCase:
+    case = _case(
+        context,
+        title="Lavterskeltilbud eller mer oppfølging i hjemmet",
+        level=Level.ADMINISTRATIVE,
+        direction=Direction.UP,
+        situation=(
+            "Ventetiden for første samtale i psykisk helse og rus er økt til sju uker. Mange "
+            "henvendelser gjelder lettere angst og depresjon, samtidig som flere med alvorlig "
+            "rusmiddelproblem faller ut av oppfølgingen. Temaplanen gir rom for én ny satsing "
+            "på om lag 2,4 millioner kroner."
+        ),
+        legal_frame=FRAME_LEGAL,
+        economic_frame="Ramme i temaplanen: 2,4 mill. kr per år fra 2027, uten nye investeringer.",
+        professional_frame=(
+            "Nasjonal faglig retningslinje for rus og psykiske lidelser og pakkeforløp for "
+            "psykisk helse og rus; erfaringer fra Rask psykisk helsehjelp i andre kommuner."
+        ),
+        plan_process=PlanProcess.TEMAPLAN,
+        plan_reference="Temaplan psykisk helse og rus 2026–2029, tiltak 3",
+        coherence="Følger kommuneplanens mål om tidlig innsats og flere gode leveår.",
+        weight_benefit=40,
+        weight_severity=40,
+        weight_resource=20,
+    )
+    _alt(
+        case,
+        0,
+        name="Lavterskeltilbud: Rask psykisk helsehjelp",
+        description="Samtaler uten henvisning og ventetid for lettere angst og depresjon.",
+        target_group="Voksne med lettere angst og depresjon",
+        comparator="Ordinær venteliste hos psykisk helse og rus",
+        cost_nok=2_300_000,
+        benefit=3,
+        benefit_reasoning="God effekt på symptomer og mestring i studier av lavterskeltilbud.",
+        severity=2,
+        severity_reasoning="Moderat tap av funksjon, men risiko for langvarig sykefravær.",
+        resource=2,
+        resource_reasoning="Tre årsverk; kan delvis frigjøre tid i ordinær oppfølging.",
+        evidence="Evalueringer av Rask psykisk helsehjelp; brukererfaringer fra nabokommuner.",
+        proportionality="Rimelig forhold mellom nytte og kostnad for mange mottakere.",
+        equity="Når flere som ikke oppsøker fastlegen; svakere for dem uten digital tilgang.",
+        local_conditions="Lange reiseavstander i ytre sone; tilbudet må ha faste dager der.",
+        consequences="Ventetiden for lettere plager fortsetter å øke.",
+        unit=context.fjordvik.units.get(name="Psykisk helse og rus"),
+    )
+    _alt(
+        case,
+        1,
+        name="Mer oppfølging i hjemmet (ACT-lignende team)",
+        description="Tettere oppfølging hjemme for dem med alvorlig rus- og psykisk lidelse.",
+        target_group="Voksne med alvorlig psykisk lidelse og rusmiddelproblem",
+        comparator="Dagens oppfølging annenhver uke",
+        cost_nok=2_400_000,
+        benefit=3,
+        benefit_reasoning="Færre innleggelser og mer stabil bosituasjon i studier av ACT-team.",
+        severity=4,
+        severity_reasoning="Høy risiko for død og tap av funksjon; tilstanden haster.",
+        resource=3,
+        resource_reasoning="Tre årsverk med høy kompetanse; få mottakere per årsverk.",
+        evidence="Nasjonal evaluering av ACT/FACT-team; lokal avvikslogg.",
+        proportionality="Høy kostnad per mottaker, men svært alvorlig tilstand.",
+        children_affected="ja",
+        children_best_interests="Flere mottakere har barn; stabil oppfølging er til barnets beste.",
+        equity="Gruppen har dårlig tilgang til ordinære tjenester og trenger oppsøkende arbeid.",
+        local_conditions="Få boliger med oppfølging; teamet må samarbeide med boligkontoret.",
+        consequences="Flere innleggelser og utkastelser blant dem som er sykest.",
+    )
+    IndicatorReference.objects.create(
+        case=case,
+        name="Ventetid til første samtale, psykisk helse og rus (demotall)",
+        source="Lokal statistikk",
+        period="2026",
+        value="7 uker",
+        status="lokal",
+    )
+    consultation = Consultation.objects.create(
+        case=case,
+        introduction=(
+            "Kommunen har penger til én ny satsing i psykisk helse og rus. Hva er viktigst "
+            "for deg når vi velger?"
+        ),
+    )
+    for group, points, theme, comment in [
+        ("tjenestemottaker", (100, 60, 20), "nytte", "Det viktigste er å få hjelp raskt."),
+        ("parorende", (60, 100, 30), "alvorlighet", "De sykeste må komme først."),
+        ("ansatt", (70, 100, 50), "ressurs", ""),
+    ]:
+        Submission.objects.create(
+            consultation=consultation,
+            group=group,
+            points_benefit=points[0],
+            points_severity=points[1],
+            points_resource=points[2],
+            theme=theme,
+            comment=comment,
+        )
+    return case
+
+
+def _day_services(context) -> PrioritizationCase:
+    leder = context.users["leder"]
+    case = _case(
+        context,
+        title="Redusert dagtilbud for eldre",
+        level=Level.POLITICAL,
+        direction=Direction.DOWN,
+        situation=(
+            "Økonomiplanen krever en innsparing på 1,8 millioner kroner i helse og omsorg. "
+            "Dagtilbudet for eldre har tre avdelinger med lavt belegg på to av dem."
+        ),
+        legal_frame=FRAME_LEGAL + " Forvaltningsloven § 35 om endring av enkeltvedtak.",
+        economic_frame="Innsparingskrav 1,8 mill. kr fra 2027 i vedtatt økonomiplan.",
+        professional_frame="Nasjonal faglig retningslinje om demens: dagaktivitetstilbud.",
+        plan_process=PlanProcess.OKONOMIPLAN,
+        plan_reference="Økonomiplan 2027–2030, innsparingstiltak H-4",
+        coherence="Kommuneplanen: flest mulig skal bo hjemme lengst mulig.",
+        recommendation=(
+            "Kommunedirektøren foreslår å slå sammen to avdelinger og beholde tilbudet for "
+            "personer med demens uendret."
+        ),
+        legal_forsvarlighet=(
+            "Alle med vedtak får fortsatt et forsvarlig tilbud; ingen mister dagtilbud uten "
+            "ny individuell vurdering."
+        ),
+        legal_necessary="Tilbudet for personer med demens er lovpålagt og videreføres uendret.",
+        legal_individual=(
+            "Berørte vedtak vurderes enkeltvis etter forvaltningsloven § 35, med forhåndsvarsel."
+        ),
+        weight_benefit=40,
+        weight_severity=40,
+        weight_resource=20,
+    )
+    unit = context.fjordvik.units.get(name="Bo- og aktivitetstilbud")
+    _alt(
+        case,
+        0,
+        name="Slå sammen to avdelinger av dagtilbudet",
+        target_group="Eldre uten demens med dagtilbud",
+        comparator="Tre avdelinger som i dag",
+        cost_nok=900_000,
+        benefit=2,
+        benefit_reasoning="Sosial kontakt og aktivitet; de fleste kan følge med til ny avdeling.",
+        severity=2,
+        severity_reasoning="Moderat: ensomhet og tap av funksjon over tid.",
+        resource=2,
+        resource_reasoning="Sparer husleie og ett årsverk.",
+        evidence="Belegg siste tre år; brukerundersøkelse 2025.",
+        proportionality="Innsparingen står i rimelig forhold til ulempen med lengre reisevei.",
+        equity="Eldre uten bil får lengre reisevei; transport må tilbys.",
+        local_conditions="Lang avstand fra ytre sone til sentrum.",
+        consequences="Lengre reisevei og større grupper for eldre uten demens.",
+        current_service=True,
+        unit=unit,
+    )
+    _alt(
+        case,
+        1,
+        name="Behold dagtilbudet for personer med demens",
+        target_group="Hjemmeboende personer med demens",
+        comparator="Ingen endring",
+        cost_nok=2_100_000,
+        benefit=3,
+        benefit_reasoning="Avlaster pårørende og utsetter behov for sykehjemsplass.",
+        severity=3,
+        severity_reasoning="Stor: progressiv sykdom med tap av funksjon.",
+        resource=3,
+        resource_reasoning="Høy bemanning per deltaker.",
+        evidence="Nasjonal faglig retningslinje om demens; pårørendeundersøkelse.",
+        proportionality="Høy kostnad, men stor nytte for mottakere og pårørende.",
+        equity="Pårørende med lite nettverk er mest avhengige av tilbudet.",
+        local_conditions="Ingen private tilbud i kommunen.",
+        mandatory=True,
+        current_service=True,
+        unit=unit,
+    )
+    IndicatorReference.objects.create(
+        case=case,
+        name="Belegg i dagtilbudet (demotall)",
+        source="Lokal statistikk",
+        period="2025",
+        value="61 %",
+        status="lokal",
+    )
+    IndicatorReference.objects.create(
+        case=case,
+        name="Netto driftsutgifter til omsorgstjenester, andel (demotall)",
+        source="KOSTRA",
+        period="2025",
+        value="31,2 %",
+        status="foreløpig",
+    )
+    InputHandling.objects.create(
+        case=case,
+        theme="annet",
+        note="Eldrerådet ba om transport; forslaget ble endret slik at transport tilbys.",
+        changed_outcome=True,
+    )
+    consultation = Consultation.objects.create(
+        case=case, introduction="Kommunen må spare på dagtilbudet.", is_open=False
+    )
+    Submission.objects.create(
+        consultation=consultation,
+        group="rad",
+        points_benefit=80,
+        points_severity=100,
+        points_resource=20,
+        theme="annet",
+        comment="Transport må være med.",
+    )
+    basis = services.create_basis(actor=leder, case=case, detail="standard")
+    Decision.objects.create(
+        case=case,
+        basis=basis,
+        decided_on=dt.date(2026, 6, 18),
+        decision_maker="Kommunestyret",
+        case_reference="26/412",
+        outcome="To avdelinger slås sammen fra 1. januar 2027; tilbudet for demens videreføres.",
+        reasons=(
+            "Lavt belegg gjør sammenslåingen forsvarlig. Transport tilbys, så eldre i ytre sone "
+            "fortsatt kan delta."
+        ),
+        recorded_by=leder,
+    )
+    case.phase = Phase.CARRY_OUT
+    case.save()
+    services.publish(actor=leder, case=case)
+    FollowUp.objects.create(
+        municipality=case.municipality,
+        case=case,
+        indicator="Belegg og brukertilfredshet i sammenslått avdeling",
+        review_on=timezone.localdate() + dt.timedelta(days=180),
+        responsible="Enhetsleder bo- og aktivitetstilbud",
+    )
+    return case
+
+
+BUDGET_CANDIDATES = [
+    # name, target group, cost, benefit, severity, resource, mandatory, exclusive, current
+    (
+        "Forsvarlig bemanning i hjemmesykepleien",
+        "Hjemmeboende med store behov",
+        5_200_000,
+        3,
+        4,
+        3,
+        True,
+        "",
+        True,
+    ),
+    (
+        "Lovpålagt kommunalt akutt døgnopphold",
+        "Pasienter som ellers legges inn",
+        1_900_000,
+        3,
+        3,
+        2,
+        True,
+        "",
+        True,
+    ),
+    (
+        "Hverdagsrehabilitering i alle soner",
+        "Eldre etter fall eller sykdom",
+        1_600_000,
+        3,
+        2,
+        2,
+        False,
+        "",
+        False,
+    ),
+    (
+        "Velferdsteknologi: digitalt tilsyn",
+        "Hjemmeboende med behov for tilsyn",
+        900_000,
+        2,
+        2,
+        1,
+        False,
+        "",
+        False,
+    ),
+    (
+        "Ny avdeling for korttidsopphold",
+        "Utskrivningsklare pasienter",
+        3_800_000,
+        3,
+        3,
+        4,
+        False,
+        "korttid",
+        False,
+    ),
+    (
+        "Korttidsopphold i eksisterende bygg (dagens åtte plasser)",
+        "Utskrivningsklare pasienter",
+        2_200_000,
+        2,
+        3,
+        3,
+        False,
+        "korttid",
+        True,
+    ),
+    (
+        "Pårørendeskole og avlastning",
+        "Pårørende til personer med demens",
+        700_000,
+        2,
+        2,
+        1,
+        False,
+        "",
+        False,
+    ),
+    (
+        "Aktivitetstilbud for unge med rusproblem",
+        "Unge 16–25 år med rusproblem",
+        1_200_000,
+        3,
+        3,
+        2,
+        False,
+        "",
+        False,
+    ),
+]
+
+
+def _budget_round(context) -> PrioritizationCase:
+    case = _case(
+        context,
+        title="Budsjett 2027: åtte kandidattiltak i helse og omsorg",
+        level=Level.POLITICAL,
+        direction=Direction.RECONFIGURE,
+        situation=(
+            "Rammen for helse og omsorg i 2027 er 13 millioner kroner til tiltakene under. "
+            "Kandidatene koster samlet 17,5 millioner. To er lovpålagte."
+        ),
+        legal_frame=FRAME_LEGAL,
+        economic_frame="Rammen i kommunedirektørens budsjettforslag: 13,0 mill. kr.",
+        professional_frame="Kommunens helse- og omsorgsplan og nasjonale faglige råd.",
+        plan_process=PlanProcess.ARSBUDSJETT,
+        plan_reference="Årsbudsjett 2027, kap. 3 Helse og omsorg",
+        budget_nok=13_000_000,
+        weight_benefit=35,
+        weight_severity=40,
+        weight_resource=25,
+    )
+    created = {}
+    for position, row in enumerate(BUDGET_CANDIDATES):
+        name, group, cost, benefit, severity, resource, mandatory, exclusive, current = row
+        created[name] = _alt(
+            case,
+            position,
+            name=name,
+            target_group=group,
+            cost_nok=cost,
+            benefit=benefit,
+            benefit_reasoning=f"Vurdert av fagstaben for {group.lower()}.",
+            severity=severity,
+            severity_reasoning="Vurdert ut fra risiko for tap av funksjon og hastegrad.",
+            resource=resource,
+            resource_reasoning="Kostnad i forhold til nytte, etter kommunens egne terskler.",
+            evidence="Fagstabens gjennomgang og nasjonale faglige råd.",
+            mandatory=mandatory,
+            exclusive_group=exclusive,
+            current_service=current,
+            consequences=f"{group} får ikke tilbudet, eller får det i mindre omfang.",
+            unit=context.fjordvik.units.get(name="Hjemmetjenesten") if current else None,
+        )
+    rehab = created["Hverdagsrehabilitering i alle soner"]
+    rehab.requires = created["Velferdsteknologi: digitalt tilsyn"]
+    rehab.save()
+    IndicatorReference.objects.create(
+        case=case,
+        name="Mottakere av hjemmetjenester per 1 000 innbyggere 80 år+ (demotall)",
+        source="KOSTRA",
+        period="2025",
+        value="312",
+        status="foreløpig",
+    )
+    return case
+
+
+def _rehabilitation(context) -> PrioritizationCase:
+    leder = context.users["leder"]
+    case = _case(
+        context,
+        title="Hverdagsrehabilitering som første tilbud",
+        level=Level.ADMINISTRATIVE,
+        direction=Direction.RECONFIGURE,
+        situation="Flere søker praktisk bistand etter kortere sykdom; mange kunne klart seg selv.",
+        legal_frame=FRAME_LEGAL,
+        economic_frame="Innenfor hjemmetjenestens ramme.",
+        professional_frame="Erfaringer med hverdagsrehabilitering i norske kommuner.",
+        plan_process=PlanProcess.TEMAPLAN,
+        plan_reference="Helse- og omsorgsplan 2024–2027",
+        recommendation="Tilby hverdagsrehabilitering før praktisk bistand der det er aktuelt.",
+    )
+    _alt(
+        case,
+        0,
+        name="Hverdagsrehabilitering før praktisk bistand",
+        target_group="Hjemmeboende som søker praktisk bistand",
+        comparator="Praktisk bistand som i dag",
+        cost_nok=600_000,
+        benefit=3,
+        benefit_reasoning="Mange gjenvinner funksjon og mestring.",
+        severity=2,
+        severity_reasoning="Moderat tap av funksjon.",
+        resource=1,
+        resource_reasoning="Lav kostnad; kan redusere behovet for bistand senere.",
+        evidence="Følgeforskning på hverdagsrehabilitering.",
+        proportionality="God nytte for lav kostnad.",
+        equity="Må tilpasses dem med kognitiv svikt.",
+        local_conditions="Terapeuter finnes i alle soner.",
+    )
+    basis = services.create_basis(actor=leder, case=case, detail="kort")
+    Decision.objects.create(
+        case=case,
+        basis=basis,
+        decided_on=dt.date(2025, 9, 1),
+        decision_maker="Kommunalsjef for helse og omsorg",
+        outcome="Hverdagsrehabilitering tilbys først der det er aktuelt.",
+        reasons="God nytte for lav kostnad, og i tråd med helse- og omsorgsplanen.",
+        recorded_by=leder,
+    )
+    case.phase = Phase.EVALUATE
+    case.save()
+    FollowUp.objects.create(
+        municipality=case.municipality,
+        case=case,
+        indicator="Andel som ikke trenger praktisk bistand etter seks måneder",
+        review_on=timezone.localdate() - dt.timedelta(days=14),
+        responsible="Enhetsleder hjemmetjenesten",
+    )
+    return case
+
+
+def build_demo(context) -> None:
+    """Add the demo cases to Fjordvik."""
+    _rehabilitation(context)
+    _day_services(context)
+    _budget_round(context)
+    _low_threshold(context)
+    context.summary.append("Prioriteringssaker: 4 demosaker i ulike faser")

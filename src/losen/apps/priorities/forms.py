@@ -1,0 +1,230 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import (
+    Alternative,
+    Decision,
+    Detail,
+    FollowUp,
+    Group,
+    IndicatorReference,
+    InputHandling,
+    PrioritizationCase,
+    Theme,
+)
+
+TEXTAREA = forms.Textarea(attrs={"rows": 3})
+
+
+class CaseForm(forms.ModelForm):
+    class Meta:
+        model = PrioritizationCase
+        fields = [
+            "title",
+            "level",
+            "direction",
+            "situation",
+            "legal_frame",
+            "economic_frame",
+            "professional_frame",
+            "plan_process",
+            "plan_reference",
+            "coherence",
+            "ethics",
+            "budget_nok",
+            "recommendation",
+        ]
+        widgets = {
+            name: TEXTAREA
+            for name in (
+                "situation",
+                "legal_frame",
+                "economic_frame",
+                "professional_frame",
+                "coherence",
+                "ethics",
+                "recommendation",
+            )
+        }
+
+
+class WeightsForm(forms.ModelForm):
+    class Meta:
+        model = PrioritizationCase
+        fields = ["weight_benefit", "weight_severity", "weight_resource"]
+
+    def clean(self):
+        data = super().clean()
+        if sum(data.get(f) or 0 for f in self.Meta.fields) == 0:
+            raise forms.ValidationError(_("Minst én vekt må være større enn null."))
+        return data
+
+
+class LegalForm(forms.ModelForm):
+    class Meta:
+        model = PrioritizationCase
+        fields = ["legal_forsvarlighet", "legal_necessary", "legal_individual"]
+        widgets = {f: TEXTAREA for f in fields}
+
+
+class AlternativeForm(forms.ModelForm):
+    class Meta:
+        model = Alternative
+        fields = [
+            "name",
+            "description",
+            "target_group",
+            "comparator",
+            "unit",
+            "cost_nok",
+            "benefit",
+            "benefit_reasoning",
+            "benefit_certainty",
+            "severity",
+            "severity_reasoning",
+            "severity_certainty",
+            "resource",
+            "resource_reasoning",
+            "resource_certainty",
+            "evidence",
+            "proportionality",
+            "children_affected",
+            "children_best_interests",
+            "equity",
+            "local_conditions",
+            "consequences",
+            "mandatory",
+            "exclusive_group",
+            "requires",
+            "current_service",
+        ]
+        widgets = {
+            name: TEXTAREA
+            for name in (
+                "description",
+                "benefit_reasoning",
+                "severity_reasoning",
+                "resource_reasoning",
+                "evidence",
+                "proportionality",
+                "children_best_interests",
+                "equity",
+                "local_conditions",
+                "consequences",
+            )
+        }
+
+    def __init__(self, *args, case: PrioritizationCase, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = case.municipality.units.all()
+        others = case.alternatives.all()
+        if self.instance.pk:
+            others = others.exclude(pk=self.instance.pk)
+        self.fields["requires"].queryset = others
+
+
+class IndicatorForm(forms.ModelForm):
+    class Meta:
+        model = IndicatorReference
+        fields = ["name", "source", "period", "value", "status", "note"]
+
+
+class HandlingForm(forms.ModelForm):
+    class Meta:
+        model = InputHandling
+        fields = ["note", "changed_outcome"]
+        widgets = {"note": TEXTAREA}
+
+
+class ConsultationOpenForm(forms.Form):
+    introduction = forms.CharField(
+        label=_("Innledning til deltakerne"),
+        help_text=_("Forklar saken med enkle ord. Ikke skriv navn på personer."),
+        widget=TEXTAREA,
+        max_length=3000,
+    )
+
+
+class BasisForm(forms.Form):
+    detail = forms.ChoiceField(
+        label=_("Detaljnivå"), choices=Detail.choices, initial=Detail.STANDARD
+    )
+
+
+class DecisionForm(forms.ModelForm):
+    class Meta:
+        model = Decision
+        fields = ["decided_on", "decision_maker", "case_reference", "outcome", "reasons"]
+        widgets = {
+            "decided_on": forms.DateInput(attrs={"type": "date"}),
+            "outcome": TEXTAREA,
+            "reasons": TEXTAREA,
+        }
+
+
+class FollowUpForm(forms.ModelForm):
+    class Meta:
+        model = FollowUp
+        fields = ["indicator", "review_on", "responsible"]
+        widgets = {"review_on": forms.DateInput(attrs={"type": "date"})}
+
+
+class EvaluationForm(forms.Form):
+    evaluation = forms.CharField(
+        label=_("Evaluering"),
+        help_text=_("Hva viser indikatorene, og hva bør korrigeres?"),
+        widget=TEXTAREA,
+        max_length=5000,
+    )
+
+
+POINTS_HELP = _("Fra 0 til 100.")
+
+
+class SubmissionForm(forms.Form):
+    """The public consultation form: swing weighting of the three criteria, and a comment."""
+
+    group = forms.ChoiceField(
+        label=_("Jeg svarer som"), choices=Group.choices, widget=forms.RadioSelect
+    )
+    points_benefit = forms.IntegerField(
+        label=_("Nytte: hvor mye tiltaket hjelper"),
+        min_value=0,
+        max_value=100,
+        help_text=POINTS_HELP,
+    )
+    points_severity = forms.IntegerField(
+        label=_("Alvorlighet: hvor alvorlig situasjonen er for dem det gjelder"),
+        min_value=0,
+        max_value=100,
+        help_text=POINTS_HELP,
+    )
+    points_resource = forms.IntegerField(
+        label=_("Ressurser: hvor lite tiltaket koster"),
+        min_value=0,
+        max_value=100,
+        help_text=POINTS_HELP,
+    )
+    theme = forms.ChoiceField(
+        label=_("Kommentaren gjelder"), choices=[("", "–"), *Theme.choices], required=False
+    )
+    comment = forms.CharField(
+        label=_("Kommentar (valgfritt)"),
+        help_text=_(
+            "Ikke skriv navn, fødselsnummer eller helseopplysninger om deg selv eller andre."
+        ),
+        widget=TEXTAREA,
+        required=False,
+        max_length=2000,
+    )
+
+    def clean(self):
+        data = super().clean()
+        points = [data.get(f) for f in ("points_benefit", "points_severity", "points_resource")]
+        if all(p is not None for p in points) and max(points) != 100:
+            raise forms.ValidationError(
+                _("Gi det viktigste 100 poeng, og de andre færre eller like mange.")
+            )
+        return data

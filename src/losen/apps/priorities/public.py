@@ -1,0 +1,124 @@
+"""The public page of a decided case, and the check that it names nobody.
+
+The content follows the five openness items of the guideline (L2; prioritering.md §4.2):
+the situation, the criteria, the process, the knowledge base and the reasons, plus how those
+affected took part. It is built from chosen fields only: participants' comments, user names
+and anything about persons are never copied. Before publishing, every text is checked against
+the names of the municipality's users and persons, e-mail addresses, phone numbers and
+Norwegian national identity numbers; a hit stops publication.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.utils.translation import gettext as _
+from stdnum.no import fodselsnummer
+
+from losen.apps.accounts.models import User
+from losen.apps.persons.models import Person
+
+from . import queries
+from .models import Direction, Level, PlanProcess, PrioritizationCase, Theme
+
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
+PHONE = re.compile(r"(?<!\d)(?:\+47\s?)?(?:\d{2}\s?){3}\d{2}(?!\d)")
+ELEVEN_DIGITS = re.compile(r"(?<!\d)\d{6}\s?\d{5}(?!\d)")
+
+
+class PersonalDataFound(Exception):
+    """The public text contains something that looks like personal data."""
+
+    def __init__(self, findings: list[str]):
+        super().__init__(", ".join(findings))
+        self.findings = findings
+
+
+def _texts(value):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from _texts(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _texts(v)
+
+
+def find_personal_data(content: dict, municipality) -> list[str]:
+    """What in *content* looks like personal data; empty when the content is clean."""
+    text = "\n".join(_texts(content))
+    lowered = text.lower()
+    findings = []
+    names = set()
+    for user in User.objects.filter(memberships__municipality=municipality).distinct():
+        # Usernames are left out: in Losen they are often role words («leder»).
+        names |= {user.get_full_name()}
+        names |= {n for n in (user.first_name, user.last_name) if len(n) > 2}
+    for person in Person.objects.filter(municipality=municipality):
+        names |= {person.full_name, person.family_name}
+    for name in sorted(n for n in names if n and n.strip()):
+        if re.search(rf"(?<!\w){re.escape(name.lower())}(?!\w)", lowered):
+            findings.append(_("et navn på en bruker eller person («%s»)") % name)
+    if EMAIL.search(text):
+        findings.append(_("en e-postadresse"))
+    for match in ELEVEN_DIGITS.findall(text):
+        if fodselsnummer.is_valid(match.replace(" ", "")):
+            findings.append(_("et fødselsnummer"))
+    if PHONE.search(text):
+        findings.append(_("et telefonnummer"))
+    return findings
+
+
+def public_content(case: PrioritizationCase) -> dict:
+    """The public summary of a decided case, checked for personal data."""
+    decision = case.decision
+    snapshot = decision.basis.snapshot
+    handlings = {h.theme: h for h in case.handlings.all()}
+    part = queries.participation(case)
+    themes = dict(Theme.choices)
+    content = {
+        "municipality": case.municipality.name,
+        "title": case.title,
+        "level": str(dict(Level.choices)[case.level]),
+        "direction": str(dict(Direction.choices)[case.direction]),
+        "situation": case.situation,
+        "plan": f"{dict(PlanProcess.choices)[case.plan_process]}. {case.plan_reference}".strip(),
+        "alternatives": [
+            {
+                "name": a["name"],
+                "target_group": a["target_group"],
+                "benefit": a["benefit"],
+                "benefit_reasoning": a["benefit_reasoning"],
+                "severity": a["severity"],
+                "severity_reasoning": a["severity_reasoning"],
+                "resource": a["resource"],
+                "resource_reasoning": a["resource_reasoning"],
+                "evidence": a["evidence"],
+                "certainty": a["benefit_certainty"],
+            }
+            for a in snapshot["alternatives"]
+        ],
+        "indicators": [
+            {k: i[k] for k in ("name", "source", "period", "value", "status")}
+            for i in snapshot["indicators"]
+        ],
+        "participation": {
+            "total": part.total,
+            "groups": [{"label": g.label, "count": g.count} for g in part.groups],
+            "handlings": [
+                {"theme": str(themes[code]), "note": h.note} for code, h in handlings.items()
+            ],
+        },
+        "decision": {
+            "decided_on": decision.decided_on.strftime("%d.%m.%Y"),
+            "decision_maker": decision.decision_maker,
+            "case_reference": decision.case_reference,
+            "outcome": decision.outcome,
+            "reasons": decision.reasons,
+        },
+    }
+    findings = find_personal_data(content, case.municipality)
+    if findings:
+        raise PersonalDataFound(findings)
+    return content

@@ -1,0 +1,597 @@
+"""Pages of the leaders' prioritisation workspace (login) and its public pages (no login)."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.cache import cache
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from losen.apps.accounts.access import get_for_municipality, member_required
+from losen.apps.accounts.models import Municipality, Role
+
+from . import basis as basis_module
+from . import charts, engine, queries, services
+from .forms import (
+    AlternativeForm,
+    BasisForm,
+    CaseForm,
+    ConsultationOpenForm,
+    DecisionForm,
+    EvaluationForm,
+    FollowUpForm,
+    HandlingForm,
+    IndicatorForm,
+    LegalForm,
+    SubmissionForm,
+    WeightsForm,
+)
+from .models import (
+    Alternative,
+    Consultation,
+    DecisionBasis,
+    FollowUp,
+    InputHandling,
+    Phase,
+    PrioritizationCase,
+    Publication,
+    Theme,
+)
+
+READ = (Role.LEDER, Role.ANALYTIKER, Role.LESER, Role.ADMIN)
+EDIT = (Role.LEDER, Role.ANALYTIKER)
+DECIDE = (Role.LEDER,)
+
+
+def _case(request, external_id) -> PrioritizationCase:
+    return get_for_municipality(request, PrioritizationCase, external_id)
+
+
+def _form_page(request, form, title, back, submit_label=None, intro=""):
+    if isinstance(back, PrioritizationCase):
+        back = reverse("priorities:case_detail", kwargs={"external_id": back.external_id})
+    else:
+        back = reverse(back)
+    return render(
+        request,
+        "priorities/form.html",
+        {
+            "form": form,
+            "title": title,
+            "back": back,
+            "submit_label": submit_label or _("Lagre"),
+            "intro": intro,
+        },
+    )
+
+
+@member_required(*READ)
+def case_list(request):
+    cases = PrioritizationCase.objects.filter(municipality=request.municipality)
+    return render(
+        request,
+        "priorities/case_list.html",
+        {
+            "cases": cases,
+            "due": queries.due_reviews(request.municipality),
+            "can_edit": bool(set(EDIT) & set(request.roles)),
+        },
+    )
+
+
+@member_required(*EDIT)
+def case_create(request):
+    form = CaseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        case = form.save(commit=False)
+        case.municipality = request.municipality
+        case.created_by = request.user
+        services.save_object(actor=request.user, obj=case, municipality=request.municipality)
+        return redirect("priorities:case_detail", external_id=case.external_id)
+    return _form_page(request, form, _("Ny prioriteringssak"), "priorities:case_list")
+
+
+@member_required(*READ)
+def case_detail(request, external_id):
+    case = _case(request, external_id)
+    consultation = Consultation.objects.filter(case=case).first()
+    public_url = (
+        request.build_absolute_uri(
+            reverse("public:consultation", kwargs={"token": consultation.token})
+        )
+        if consultation
+        else ""
+    )
+    live = case.publications.filter(unpublished_at__isnull=True).first()
+    return render(
+        request,
+        "priorities/case_detail.html",
+        {
+            "case": case,
+            "checklist": [(label, queries.checklist(case)[code]) for code, label in Phase.choices],
+            "missing": queries.missing(case),
+            "alternatives": case.alternatives.all(),
+            "indicators": case.indicators.all(),
+            "consultation": consultation,
+            "consultation_url": public_url,
+            "bases": case.bases.all(),
+            "decision": getattr(case, "decision", None),
+            "publication": live,
+            "publications": case.publications.all(),
+            "follow_ups": case.follow_ups.all(),
+            "phases": Phase.choices,
+            "can_edit": bool(set(EDIT) & set(request.roles)),
+            "can_decide": bool(set(DECIDE) & set(request.roles)),
+            "basis_form": BasisForm(),
+            "consultation_form": ConsultationOpenForm(
+                initial={"introduction": consultation.introduction if consultation else ""}
+            ),
+            "cuts": queries.cuts_for_case(case),
+            "affected": queries.affected_individual_decisions(case),
+        },
+    )
+
+
+@member_required(*EDIT)
+def case_edit(request, external_id):
+    case = _case(request, external_id)
+    form = CaseForm(request.POST or None, instance=case)
+    if request.method == "POST" and form.is_valid():
+        services.save_object(
+            actor=request.user, obj=form.save(commit=False), municipality=case.municipality
+        )
+        return redirect("priorities:case_detail", external_id=case.external_id)
+    return _form_page(request, form, _("Endre saken"), case)
+
+
+@member_required(*DECIDE)
+def case_phase(request, external_id):
+    case = _case(request, external_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    phase = request.POST.get("phase", "")
+    if phase in Phase.values:
+        services.set_phase(actor=request.user, case=case, phase=phase)
+    return redirect("priorities:case_detail", external_id=case.external_id)
+
+
+@member_required(*EDIT)
+def case_weights(request, external_id):
+    case = _case(request, external_id)
+    form = WeightsForm(request.POST or None, instance=case)
+    if request.method == "POST" and form.is_valid():
+        services.save_object(
+            actor=request.user, obj=form.save(commit=False), municipality=case.municipality
+        )
+        return redirect("priorities:matrix", external_id=case.external_id)
+    return _form_page(
+        request,
+        form,
+        _("Vekter i den samlede vurderingen"),
+        case,
+        intro=_(
+            "Vektene sier hvor mye hvert kriterium teller i rangeringen. De er et hjelpemiddel "
+            "for å se konsekvenser; den skrevne vurderingen avgjør."
+        ),
+    )
+
+
+@member_required(*DECIDE)
+def case_legal(request, external_id):
+    case = _case(request, external_id)
+    form = LegalForm(request.POST or None, instance=case)
+    if request.method == "POST" and form.is_valid():
+        services.save_object(
+            actor=request.user,
+            obj=form.save(commit=False),
+            municipality=case.municipality,
+            details={"legal_assessment": True},
+        )
+        return redirect("priorities:case_detail", external_id=case.external_id)
+    return _form_page(
+        request,
+        form,
+        _("Vurdering etter loven før kutt i tjenester"),
+        case,
+        intro=_(
+            "Tjenester folk mottar i dag kan ikke kuttes under kravet til forsvarlighet "
+            "(helse- og omsorgstjenesteloven § 4-1) eller retten til nødvendige tjenester "
+            "(pasient- og brukerrettighetsloven § 2-1 a). Enkeltvedtak kan bare endres etter "
+            "forvaltningsloven § 35."
+        ),
+    )
+
+
+@member_required(*EDIT)
+def alternative_create(request, external_id):
+    case = _case(request, external_id)
+    form = AlternativeForm(request.POST or None, case=case)
+    if request.method == "POST" and form.is_valid():
+        alternative = form.save(commit=False)
+        alternative.case = case
+        alternative.municipality = case.municipality
+        alternative.position = case.alternatives.count()
+        services.save_object(actor=request.user, obj=alternative, municipality=case.municipality)
+        return redirect("priorities:case_detail", external_id=case.external_id)
+    return _form_page(request, form, _("Nytt alternativ"), case)
+
+
+@member_required(*EDIT)
+def alternative_edit(request, external_id):
+    alternative = get_for_municipality(request, Alternative, external_id)
+    case = alternative.case
+    form = AlternativeForm(request.POST or None, instance=alternative, case=case)
+    if request.method == "POST" and form.is_valid():
+        services.save_object(
+            actor=request.user, obj=form.save(commit=False), municipality=case.municipality
+        )
+        return redirect("priorities:case_detail", external_id=case.external_id)
+    return _form_page(request, form, _("Endre alternativ"), case)
+
+
+@member_required(*EDIT)
+def indicator_add(request, external_id):
+    case = _case(request, external_id)
+    form = IndicatorForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        indicator = form.save(commit=False)
+        indicator.case = case
+        services.save_object(actor=request.user, obj=indicator, municipality=case.municipality)
+        return redirect("priorities:case_detail", external_id=case.external_id)
+    return _form_page(
+        request,
+        form,
+        _("Legg ved styringsinformasjon"),
+        case,
+        intro=_(
+            "Oppgi kilde, periode og status. KOSTRA-tall er foreløpige fra 15. mars og endelige "
+            "fra 15. juni; registreringer i KPR kan inneholde feil."
+        ),
+    )
+
+
+def _labels():
+    return {c: str(label) for c, label in queries.CRITERION_LABELS.items()}
+
+
+@member_required(*READ)
+def matrix(request, external_id):
+    case = _case(request, external_id)
+    items = queries.items_for(case)
+    ranking = engine.rank(items, case.weights)
+    stability = engine.weight_stability(items, case.weights)
+    acceptability = engine.acceptability(items)
+    labels = _labels()
+    alternatives = {str(a.external_id): a for a in case.alternatives.all()}
+    rows = [(r, alternatives[r.key]) for r in ranking]
+    sentences = []
+    if ranking:
+        sentences.append(
+            _("Med vektene som er satt, kommer «%(name)s» først.") % {"name": ranking[0].name}
+        )
+        for s in stability:
+            sentences.append(
+                _(
+                    "Vekten på %(c)s kan ligge mellom %(lo)d %% og %(hi)d %% (i dag %(now)d %%) "
+                    "uten at førsteplassen endres."
+                )
+                % {
+                    "c": labels[s.criterion].lower(),
+                    "lo": round(100 * s.low),
+                    "hi": round(100 * s.high),
+                    "now": round(100 * s.current),
+                }
+            )
+        best = acceptability[0]
+        sentences.append(
+            _("Prøver vi alle mulige vektinger, kommer «%(name)s» først i %(share)d %% av dem.")
+            % {"name": best.name, "share": round(100 * best.first)}
+        )
+    return render(
+        request,
+        "priorities/matrix.html",
+        {
+            "case": case,
+            "rows": rows,
+            "weights": {
+                labels[c]: round(100 * w) for c, w in engine.normalise_weights(case.weights).items()
+            },
+            "labels": labels,
+            "stability": [(labels[s.criterion], s) for s in stability],
+            "acceptability": acceptability,
+            "sentences": sentences,
+            "contribution_chart": charts.stacked_bars(
+                _("Bidrag fra hvert kriterium"),
+                [(r.name, r.contributions) for r in ranking],
+                labels,
+            ),
+            "stability_chart": charts.intervals(
+                _("Vektområder der førsteplassen holder"),
+                [(labels[s.criterion], s.low, s.high, s.current) for s in stability],
+            ),
+            "acceptability_chart": charts.bars(
+                _("Andel av alle vektinger der tiltaket kommer først"),
+                [(a.name, a.first) for a in acceptability],
+            ),
+            "can_edit": bool(set(EDIT) & set(request.roles)),
+        },
+    )
+
+
+@member_required(*READ)
+def portfolio(request, external_id):
+    case = _case(request, external_id)
+    if case.budget_nok is None:
+        raise Http404
+    result = queries.portfolio(case)
+    alternatives = {str(a.external_id): a for a in case.alternatives.select_related("unit")}
+    chosen = set(result.chosen) if result else set()
+    return render(
+        request,
+        "priorities/portfolio.html",
+        {
+            "case": case,
+            "result": result,
+            "chosen": [alternatives[k] for k in result.chosen] if result else [],
+            "left_out": [a for k, a in alternatives.items() if k not in chosen],
+            "next_krone": [alternatives[k] for k in result.next_krone] if result else [],
+            "first_out": [alternatives[k] for k in result.first_out] if result else [],
+            "extra_nok": (result.next_krone_budget_nok - case.budget_nok)
+            if result and result.next_krone_budget_nok
+            else None,
+            "cuts": queries.cuts_for_case(case),
+            "affected": queries.affected_individual_decisions(case),
+            "legal_missing": queries.legal_assessment_missing(case),
+        },
+    )
+
+
+@member_required(*DECIDE)
+def consultation_open(request, external_id):
+    case = _case(request, external_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    if request.POST.get("close"):
+        if Consultation.objects.filter(case=case).exists():
+            services.close_consultation(actor=request.user, case=case)
+        return redirect("priorities:case_detail", external_id=case.external_id)
+    form = ConsultationOpenForm(request.POST)
+    if form.is_valid():
+        services.open_consultation(
+            actor=request.user, case=case, introduction=form.cleaned_data["introduction"]
+        )
+        messages.success(request, _("Medvirkningen er åpen. Del lenken med de berørte."))
+    else:
+        messages.error(request, _("Skriv en innledning til deltakerne."))
+    return redirect("priorities:case_detail", external_id=case.external_id)
+
+
+@member_required(*READ)
+def participation(request, external_id):
+    case = _case(request, external_id)
+    result = queries.participation(case)
+    handlings = {h.theme: h for h in case.handlings.all()}
+    forms = []
+    can_edit = bool(set(EDIT) & set(request.roles))
+    themes = dict(Theme.choices)
+    posted_theme = request.POST.get("theme") if request.method == "POST" else None
+    if posted_theme is not None and not can_edit:
+        raise Http404
+    for code in sorted(set(result.themes_with_comments) | set(handlings)):
+        instance = handlings.get(code) or InputHandling(case=case, theme=code)
+        data = request.POST if posted_theme == code else None
+        form = HandlingForm(data, instance=instance, prefix=code)
+        if data is not None and form.is_valid():
+            services.save_object(
+                actor=request.user, obj=form.save(commit=False), municipality=case.municipality
+            )
+            return redirect("priorities:participation", external_id=case.external_id)
+        forms.append((code, themes[code], result.comments_by_theme.get(code, 0), form))
+    consultation = Consultation.objects.filter(case=case).first()
+    comments = (
+        consultation.submissions.exclude(comment="").order_by("theme", "id") if consultation else []
+    )
+    labels = _labels()
+    group_rows = ([result.pooled] if result.pooled else []) + result.groups
+    return render(
+        request,
+        "priorities/participation.html",
+        {
+            "case": case,
+            "result": result,
+            "group_rows": group_rows,
+            "forms": forms,
+            "comments": comments,
+            "themes": themes,
+            "labels": labels,
+            "can_edit": can_edit,
+            "weights_chart": charts.stacked_bars(
+                _("Vekter per gruppe"), [(g.label, g.weights) for g in group_rows], labels
+            )
+            if group_rows
+            else "",
+        },
+    )
+
+
+@member_required(*EDIT)
+def basis_create(request, external_id):
+    case = _case(request, external_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    form = BasisForm(request.POST)
+    detail = form.cleaned_data["detail"] if form.is_valid() else "standard"
+    basis = services.create_basis(actor=request.user, case=case, detail=detail)
+    return redirect("priorities:basis_detail", external_id=basis.external_id)
+
+
+@member_required(*READ)
+def basis_detail(request, external_id):
+    basis = get_for_municipality(request, DecisionBasis, external_id)
+    return render(
+        request,
+        "priorities/basis.html",
+        {
+            "basis": basis,
+            "case": basis.case,
+            "snapshot": basis.snapshot,
+            "sections": basis_module.sections(basis.snapshot),
+        },
+    )
+
+
+@member_required(*READ)
+def basis_docx(request, external_id):
+    basis = get_for_municipality(request, DecisionBasis, external_id)
+    response = HttpResponse(
+        basis_module.render_docx(basis),
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="beslutningsgrunnlag-v{basis.version}.docx"'
+    )
+    return response
+
+
+@member_required(*DECIDE)
+def decision_record(request, external_id):
+    case = _case(request, external_id)
+    if hasattr(case, "decision"):
+        return redirect("priorities:case_detail", external_id=case.external_id)
+    form = DecisionForm(request.POST or None)
+    problems = services.decision_problems(case)
+    if request.method == "POST" and form.is_valid() and not problems:
+        services.record_decision(actor=request.user, case=case, decision=form.save(commit=False))
+        messages.success(request, _("Vedtaket er registrert."))
+        return redirect("priorities:case_detail", external_id=case.external_id)
+    return render(
+        request,
+        "priorities/decision.html",
+        {"case": case, "form": form, "problems": problems, "basis": case.bases.first()},
+    )
+
+
+@member_required(*DECIDE)
+def publish(request, external_id):
+    case = _case(request, external_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    if request.POST.get("unpublish"):
+        services.unpublish(actor=request.user, case=case)
+        messages.success(
+            request, _("Saken er tatt ned fra de åpne sidene. Historikken er beholdt.")
+        )
+    else:
+        try:
+            services.publish(actor=request.user, case=case)
+            messages.success(request, _("Saken er publisert."))
+        except services.PersonalDataFound as error:
+            messages.error(
+                request,
+                _("Ikke publisert: teksten ser ut til å inneholde personopplysninger: %s.")
+                % ", ".join(error.findings),
+            )
+        except services.NotReady:
+            messages.error(request, _("Registrer vedtaket før saken publiseres."))
+    return redirect("priorities:case_detail", external_id=case.external_id)
+
+
+@member_required(*DECIDE)
+def followup_add(request, external_id):
+    case = _case(request, external_id)
+    form = FollowUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        follow_up = form.save(commit=False)
+        follow_up.case = case
+        follow_up.municipality = case.municipality
+        services.save_object(actor=request.user, obj=follow_up, municipality=case.municipality)
+        return redirect("priorities:case_detail", external_id=case.external_id)
+    return _form_page(request, form, _("Ny oppfølging"), case)
+
+
+@member_required(*DECIDE)
+def followup_evaluate(request, external_id):
+    follow_up = get_for_municipality(request, FollowUp, external_id)
+    form = EvaluationForm(request.POST or None, initial={"evaluation": follow_up.evaluation})
+    if request.method == "POST" and form.is_valid():
+        services.evaluate(
+            actor=request.user, follow_up=follow_up, evaluation=form.cleaned_data["evaluation"]
+        )
+        if request.POST.get("new_case"):
+            case = services.new_case_from(actor=request.user, follow_up=follow_up)
+            return redirect("priorities:case_detail", external_id=case.external_id)
+        return redirect("priorities:case_detail", external_id=follow_up.case.external_id)
+    return render(request, "priorities/evaluate.html", {"form": form, "follow_up": follow_up})
+
+
+# --- Public pages (no login) ----------------------------------------------------------------
+
+
+def _client_key(request, token: str) -> str:
+    """A hashed client address: the raw address is never stored."""
+    address = request.META.get("REMOTE_ADDR", "")
+    digest = hashlib.sha256(f"{settings.SECRET_KEY}|{address}|{token}".encode()).hexdigest()
+    return f"priorities:consultation:{digest}"
+
+
+def _rate_limit() -> tuple[int, int]:
+    return getattr(settings, "PRIORITIES_CONSULTATION_RATE", (10, 3600))
+
+
+def public_consultation(request, token):
+    consultation = get_object_or_404(
+        Consultation.objects.select_related("case__municipality"), token=token
+    )
+    case = consultation.case
+    limited = False
+    form = SubmissionForm(request.POST or None)
+    if request.method == "POST" and consultation.is_open:
+        key = _client_key(request, token)
+        limit, seconds = _rate_limit()
+        count = cache.get(key, 0)
+        if count >= limit:
+            limited = True
+        elif form.is_valid():
+            cache.set(key, count + 1, seconds)
+            services.submit(consultation=consultation, cleaned=form.cleaned_data)
+            return redirect("public:consultation_thanks", token=token)
+    response = render(
+        request,
+        "priorities/public_consultation.html",
+        {
+            "consultation": consultation,
+            "case": case,
+            "form": form,
+            "limited": limited,
+            "alternatives": case.alternatives.all(),
+        },
+        status=429 if limited else 200,
+    )
+    return response
+
+
+def public_consultation_thanks(request, token):
+    consultation = get_object_or_404(Consultation, token=token)
+    return render(request, "priorities/public_thanks.html", {"consultation": consultation})
+
+
+def public_case(request, token):
+    publication = get_object_or_404(Publication, token=token, unpublished_at__isnull=True)
+    return render(request, "priorities/public_case.html", {"content": publication.content})
+
+
+def public_index(request, number):
+    municipality = get_object_or_404(Municipality, number=number)
+    publications = Publication.objects.filter(
+        case__municipality=municipality, unpublished_at__isnull=True
+    )
+    return render(
+        request,
+        "priorities/public_index.html",
+        {"municipality": municipality, "publications": publications},
+    )

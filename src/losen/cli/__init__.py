@@ -1,0 +1,74 @@
+"""The ``losen`` command.
+
+Each module in :mod:`losen.cli.commands` adds its sub-commands through a ``register(subparsers)``
+function; a sub-command sets ``handler`` (a callable taking the parsed arguments and returning
+the exit code) with ``parser.set_defaults(handler=...)``.
+
+Exit codes: 0 success, 1 a check failed (for example ``audit verify`` found a broken link),
+2 bad input or bad usage (message on stderr, nothing on stdout).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import pkgutil
+import sys
+from collections.abc import Sequence
+
+from losen import __version__
+
+EXIT_OK = 0
+EXIT_CHECK_FAILED = 1
+EXIT_BAD_INPUT = 2
+
+
+class CommandError(Exception):
+    """A user-facing error: printed on stderr, the command exits with ``exit_code``."""
+
+    def __init__(self, message: str, exit_code: int = EXIT_BAD_INPUT) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Build the top-level parser with every registered sub-command."""
+    parser = argparse.ArgumentParser(
+        prog="losen",
+        description="Losen – åpne prioriteringer og psykisk helse- og rusarbeid i kommunen.",
+    )
+    parser.add_argument("--version", action="version", version=f"losen {__version__}")
+    subparsers = parser.add_subparsers(title="kommandoer", metavar="KOMMANDO")
+    from losen.cli import commands
+
+    for module_info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"{commands.__name__}.{module_info.name}")
+        register = getattr(module, "register", None)
+        if register is not None:
+            register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``losen`` command and return its exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler = getattr(args, "handler", None)
+    if handler is None:
+        parser.print_help()
+        return EXIT_BAD_INPUT
+    try:
+        return int(handler(args) or EXIT_OK)
+    except CommandError as error:
+        print(f"losen: {error}", file=sys.stderr)
+        return error.exit_code
+
+
+def setup_django() -> None:
+    """Configure Django for commands that touch stored data."""
+    import os
+
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "losen.web.settings.local")
+    django.setup()

@@ -1,0 +1,5 @@
+import sys
+
+from losen.cli import main
+
+sys.exit(main())

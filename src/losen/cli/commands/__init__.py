@@ -1,0 +1,1 @@
+"""Sub-commands of ``losen``; each module has ``register(subparsers)``."""

@@ -1,0 +1,71 @@
+"""Creating users from the command line."""
+
+from __future__ import annotations
+
+import getpass
+import sys
+
+from losen.cli import CommandError, setup_django
+
+ROLE_CODES = ["leder", "saksbehandler", "kliniker", "analytiker", "admin", "leser"]
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser("createuser", help="lag en bruker med roller i en kommune")
+    parser.add_argument("username", help="brukernavn")
+    parser.add_argument(
+        "--municipality", required=True, metavar="KOMMUNENUMMER", help="f.eks. 4699"
+    )
+    parser.add_argument(
+        "--role",
+        action="append",
+        choices=ROLE_CODES,
+        required=True,
+        help="rolle i kommunen; kan gis flere ganger",
+    )
+    parser.add_argument("--first-name", default="")
+    parser.add_argument("--last-name", default="")
+    parser.add_argument("--email", default="")
+    parser.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="les passordet fra standard inn (for skript) i stedet for å spørre",
+    )
+    parser.set_defaults(handler=createuser_command)
+
+
+def createuser_command(args) -> int:
+    setup_django()
+    from django.core.exceptions import ValidationError
+
+    from losen.apps.accounts.models import Municipality, User
+    from losen.apps.accounts.services import create_user
+
+    municipality = Municipality.objects.filter(number=args.municipality).first()
+    if municipality is None:
+        raise CommandError(f"--municipality: fant ingen kommune med nummer {args.municipality}.")
+    if User.objects.filter(username=args.username).exists():
+        raise CommandError(f"brukernavnet «{args.username}» er allerede i bruk.")
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = getpass.getpass("Passord: ")
+        if password != getpass.getpass("Gjenta passordet: "):
+            raise CommandError("passordene er ikke like.")
+    try:
+        create_user(
+            actor=None,
+            username=args.username,
+            password=password,
+            municipality=municipality,
+            roles=args.role,
+            first_name=args.first_name,
+            last_name=args.last_name,
+            email=args.email,
+        )
+    except ValidationError as error:
+        raise CommandError("; ".join(error.messages)) from error
+    print(
+        f"Laget brukeren {args.username} i {municipality.name} med rollene {', '.join(args.role)}."
+    )
+    return 0

@@ -1,0 +1,219 @@
+"""Samlet vurdering: put the three criteria together, flag what needs a second look, and show
+every part.
+
+The flags are warnings for the people deciding, never automatic corrections:
+
+* ``nytte_over_alvorlighet``: the Swedish model caps benefit by severity: "if severity is
+  small, benefit can only be small" (Prioriteringscentrum, step «Bedöm patientnytta»,
+  https://liu.se/artikel/prioriteringsarbete-i-er-verksamhet-bedom-patientnytta; the
+  design note in prioritering.md §10.3 says "benefit cannot exceed severity"). The default
+  scales share their labels (liten, moderat, stor, svært stor have values 1–4 on both), so the
+  comparison is by value. The flag does not say the benefit is wrong; it asks whether the
+  benefit was judged against the severity that remains after the measure.
+* ``usikkert_grunnlag``: a criterion is judged with high or very high uncertainty.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from losen.domain.criteria.model import (
+    CombinedAssessment,
+    CriteriaCatalogue,
+    CriterionAssessment,
+    CriterionKind,
+    Flag,
+    SubAssessment,
+    default_catalogue,
+    validate_criterion,
+)
+from losen.domain.errors import InputError, Problem
+
+HIGH_UNCERTAINTY = ("høy", "svært høy")
+
+
+def _flags(catalogue: CriteriaCatalogue, assessment: CombinedAssessment) -> tuple[Flag, ...]:
+    flags = []
+    benefit = catalogue.scale(catalogue.criterion("nytte").scale).level(assessment.nytte.level)
+    severity = catalogue.scale(catalogue.criterion("alvorlighet").scale).level(
+        assessment.alvorlighet.level
+    )
+    if benefit.value > severity.value:
+        flags.append(
+            Flag(
+                "nytte_over_alvorlighet",
+                f"Nytten er vurdert som «{benefit.label}», høyere enn alvorligheten "
+                f"«{severity.label}». Nytten kan ikke være større enn alvorligheten gir rom for "
+                "(ved liten alvorlighet kan nytten bare være liten). Se over begge vurderingene.",
+            )
+        )
+    for criterion in assessment.criteria():
+        if criterion.uncertainty in HIGH_UNCERTAINTY:
+            name = catalogue.criterion(criterion.criterion).name
+            flags.append(
+                Flag(
+                    "usikkert_grunnlag",
+                    f"Vurderingen av {name.lower()} er svært usikker "
+                    f"(usikkerhet «{criterion.uncertainty}»); beskriv hva som mangler.",
+                )
+            )
+    return tuple(flags)
+
+
+def combine(
+    nytte: CriterionAssessment,
+    ressurs: CriterionAssessment,
+    alvorlighet: CriterionAssessment,
+    reasoning: str,
+    catalogue: CriteriaCatalogue | None = None,
+) -> CombinedAssessment:
+    """Validate the three assessments and form the samlet vurdering with its flags.
+
+    Raises:
+        InputError: listing every missing reasoning, unknown level or part.
+    """
+    catalogue = catalogue or default_catalogue()
+    problems: list[Problem] = []
+    for expected, assessment in (
+        (CriterionKind.NYTTE, nytte),
+        (CriterionKind.RESSURS, ressurs),
+        (CriterionKind.ALVORLIGHET, alvorlighet),
+    ):
+        if assessment.criterion is not expected:
+            problems.append(Problem(expected.value, f"expected the {expected.value} assessment"))
+            continue
+        problems.extend(validate_criterion(catalogue, assessment, expected.value))
+    if not isinstance(reasoning, str) or not reasoning.strip():
+        problems.append(Problem("reasoning", "missing reasoning (samlet begrunnelse mangler)"))
+    if problems:
+        raise InputError(problems)
+    combined = CombinedAssessment(nytte, ressurs, alvorlighet, reasoning)
+    return CombinedAssessment(nytte, ressurs, alvorlighet, reasoning, _flags(catalogue, combined))
+
+
+def _sub_from(path: str, raw: object, problems: list[Problem]) -> SubAssessment | None:
+    if not isinstance(raw, Mapping):
+        problems.append(Problem(path, "not an object (må være et objekt)"))
+        return None
+    breakdown = raw.get("breakdown", {})
+    if not isinstance(breakdown, Mapping):
+        problems.append(Problem(f"{path}.breakdown", "not an object of name: amount"))
+        breakdown = {}
+    amount = raw.get("amount")
+    if amount is not None and (isinstance(amount, bool) or not isinstance(amount, int | float)):
+        problems.append(Problem(f"{path}.amount", "not a number (ikke et tall)"))
+        amount = None
+    return SubAssessment(
+        str(raw.get("part", "")),
+        str(raw.get("level", "")),
+        str(raw.get("reasoning", "") or ""),
+        str(raw.get("uncertainty", "")),
+        None if amount is None else float(amount),
+        tuple((str(k), float(v)) for k, v in breakdown.items() if isinstance(v, int | float)),
+    )
+
+
+def parse_combined(data: object, catalogue: CriteriaCatalogue | None = None) -> CombinedAssessment:
+    """Build a :class:`CombinedAssessment` from JSON-like data.
+
+    Shape: ``{"nytte": {"level", "reasoning", "uncertainty", "parts": [{"part", "level",
+    "reasoning", "uncertainty", "amount"?, "breakdown"?}]}, "ressurs": …, "alvorlighet": …,
+    "reasoning"}``.
+
+    Raises:
+        InputError: with every problem and its path.
+    """
+    if not isinstance(data, Mapping):
+        raise InputError([Problem("", "not a JSON object")])
+    problems: list[Problem] = []
+    assessments = {}
+    for kind in CriterionKind:
+        raw = data.get(kind.value)
+        if not isinstance(raw, Mapping):
+            problems.append(Problem(kind.value, "missing (mangler)"))
+            continue
+        raw_parts = raw.get("parts", [])
+        if not isinstance(raw_parts, list):
+            problems.append(Problem(f"{kind.value}.parts", "not a list (må være en liste)"))
+            raw_parts = []
+        parts = [
+            _sub_from(f"{kind.value}.parts[{k}]", item, problems)
+            for k, item in enumerate(raw_parts)
+        ]
+        assessments[kind] = CriterionAssessment(
+            kind,
+            str(raw.get("level", "")),
+            str(raw.get("reasoning", "") or ""),
+            str(raw.get("uncertainty", "")),
+            tuple(part for part in parts if part is not None),
+        )
+    if problems:
+        raise InputError(problems)
+    return combine(
+        assessments[CriterionKind.NYTTE],
+        assessments[CriterionKind.RESSURS],
+        assessments[CriterionKind.ALVORLIGHET],
+        str(data.get("reasoning", "") or ""),
+        catalogue,
+    )
+
+
+def combined_view(
+    assessment: CombinedAssessment, catalogue: CriteriaCatalogue | None = None
+) -> dict[str, Any]:
+    """The samlet vurdering as a structure for display: every criterion, every part.
+
+    Each level is shown with its label, anchored description and the scale's source, next to
+    the reasoning and uncertainty; nothing is aggregated away.
+    """
+    catalogue = catalogue or default_catalogue()
+
+    def level_view(scale_id: str, label: str) -> dict[str, Any]:
+        scale = catalogue.scale(scale_id)
+        level = scale.level(label)
+        return {
+            "scale": scale.id,
+            "label": level.label,
+            "value": level.value,
+            "description": level.description,
+            "source": scale.source,
+        }
+
+    criteria = []
+    for criterion in assessment.criteria():
+        definition = catalogue.criterion(criterion.criterion)
+        parts = []
+        for part in definition.parts:
+            sub = criterion.part(part.id)
+            parts.append(
+                {
+                    "part": part.id,
+                    "name": part.name,
+                    "assessed": sub is not None,
+                    "level": None if sub is None else level_view(part.scale, sub.level),
+                    "reasoning": None if sub is None else sub.reasoning,
+                    "uncertainty": None if sub is None else sub.uncertainty,
+                    "amount": None if sub is None else sub.amount,
+                    "unit": part.unit,
+                    "breakdown": {} if sub is None else dict(sub.breakdown),
+                }
+            )
+        criteria.append(
+            {
+                "criterion": criterion.criterion.value,
+                "name": definition.name,
+                "rule": definition.rule,
+                "level": level_view(definition.scale, criterion.level),
+                "reasoning": criterion.reasoning,
+                "uncertainty": criterion.uncertainty,
+                "parts": parts,
+            }
+        )
+    return {
+        "criteria": criteria,
+        "reasoning": assessment.reasoning,
+        "flags": [{"code": flag.code, "message": flag.message} for flag in assessment.flags],
+        "catalogue_version": catalogue.version,
+        "source": catalogue.source,
+    }

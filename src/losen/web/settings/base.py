@@ -1,0 +1,252 @@
+"""Settings shared by every Losen deployment.
+
+Configuration comes from the environment so that one installed package can serve any
+municipality: ``DATABASE_URL``, ``LOSEN_VAR_DIR``, ``LOSEN_SECRET_KEY``, ``LOSEN_ALLOWED_HOSTS``,
+``LOSEN_OIDC_*``. See ``docs/operations.md``.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+import dj_database_url
+
+PACKAGE_DIR = Path(__file__).resolve().parents[2]  # src/losen
+PROJECT_DIR = PACKAGE_DIR.parents[1]  # the checkout (holds var/ and node_modules/)
+VAR_DIR = Path(os.environ.get("LOSEN_VAR_DIR", PROJECT_DIR / "var")).resolve()
+NODE_MODULES_DIR = Path(os.environ.get("LOSEN_NODE_MODULES", PROJECT_DIR / "node_modules"))
+
+
+def _secret_key() -> str:
+    """Return the secret key from the environment, or one kept in ``var/secret_key``."""
+    from_env = os.environ.get("LOSEN_SECRET_KEY")
+    if from_env:
+        return from_env
+    key_file = VAR_DIR / "secret_key"
+    if key_file.exists():
+        return key_file.read_text(encoding="ascii").strip()
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(64)
+    key_file.write_text(key, encoding="ascii")
+    key_file.chmod(0o600)
+    return key
+
+
+SECRET_KEY = _secret_key()
+DEBUG = False
+ALLOWED_HOSTS = [
+    h.strip() for h in os.environ.get("LOSEN_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
+]
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "axes",
+    "csp",
+    "losen.web",
+    "losen.apps.accounts",
+    "losen.apps.audit",
+    "losen.apps.persons",
+    "losen.apps.clinical",
+    "losen.apps.insight",
+    "losen.apps.priorities",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "losen.apps.accounts.middleware.MunicipalityMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "losen.web.urls"
+WSGI_APPLICATION = "losen.web.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "losen.web.context_processors.losen",
+            ],
+        },
+    },
+]
+
+# --- Database -------------------------------------------------------------------------------
+# SQLite under var/ is the embedded default; DATABASE_URL=postgresql://... switches.
+DEFAULT_SQLITE_PATH = VAR_DIR / "losen.sqlite3"
+
+
+def database_from_environment() -> dict:
+    """Build the default database settings from ``DATABASE_URL`` or the embedded SQLite file."""
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+    else:
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        config = dj_database_url.parse(f"sqlite:///{DEFAULT_SQLITE_PATH}")
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        # IMMEDIATE transactions serialise writers, so the audit chain's head is never read
+        # stale by two processes at once; the timeout waits for the lock instead of failing.
+        config["OPTIONS"] = {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    return config
+
+
+DATABASES = {"default": database_from_environment()}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+CACHES = {
+    # The database cache works across processes and on both engines; rate limits rely on it.
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "losen_cache",
+    }
+}
+
+# --- Accounts and sessions --------------------------------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "accounts:login"
+
+# Sessions end after 30 idle minutes and always when the browser closes.
+SESSION_COOKIE_AGE = 30 * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+
+# Login rate limit (django-axes): five failures lock the username from that address for 15 min.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = 0.25  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_VERBOSE = False
+AXES_ENABLE_ACCESS_FAILURE_LOG = False  # the failure log would store usernames and addresses
+
+# OpenID Connect (HelseID, Entra ID): off by default, switched on by environment.
+OIDC_ENABLED = os.environ.get("LOSEN_OIDC_ENABLED", "").lower() in {"1", "true", "yes"}
+if OIDC_ENABLED:
+    INSTALLED_APPS.append("mozilla_django_oidc")
+    AUTHENTICATION_BACKENDS.append("losen.apps.accounts.oidc.LosenOIDCBackend")
+    OIDC_RP_CLIENT_ID = os.environ["LOSEN_OIDC_CLIENT_ID"]
+    OIDC_RP_CLIENT_SECRET = os.environ.get("LOSEN_OIDC_CLIENT_SECRET", "")
+    OIDC_RP_SIGN_ALGO = os.environ.get("LOSEN_OIDC_SIGN_ALGO", "RS256")
+    OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ["LOSEN_OIDC_AUTHORIZATION_ENDPOINT"]
+    OIDC_OP_TOKEN_ENDPOINT = os.environ["LOSEN_OIDC_TOKEN_ENDPOINT"]
+    OIDC_OP_USER_ENDPOINT = os.environ["LOSEN_OIDC_USER_ENDPOINT"]
+    OIDC_OP_JWKS_ENDPOINT = os.environ.get("LOSEN_OIDC_JWKS_ENDPOINT", "")
+    OIDC_RP_SCOPES = os.environ.get("LOSEN_OIDC_SCOPES", "openid email profile")
+    OIDC_CREATE_USER = False  # an identity must match an account an administrator created
+
+# --- Internationalisation ------------------------------------------------------------------------
+LANGUAGE_CODE = "nb"
+LANGUAGES = [("nb", "Norsk bokmål"), ("nn", "Norsk nynorsk"), ("en", "English")]
+LOCALE_PATHS = [PACKAGE_DIR / "web" / "locale"]
+TIME_ZONE = "Europe/Oslo"
+USE_I18N = True
+USE_TZ = True
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+
+# --- Static files ----------------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise expects it even before collectstatic
+STATICFILES_DIRS = [
+    # Front-end packages installed from npm at set-up (package.json), never copied into git.
+    ("vendor/designsystemet-css", NODE_MODULES_DIR / "@digdir" / "designsystemet-css" / "dist"),
+    ("vendor/htmx", NODE_MODULES_DIR / "htmx.org" / "dist"),
+]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
+# --- Security headers ----------------------------------------------------------------------------
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    }
+}
+
+# --- Logging: no personal data in application log lines -----------------------------------------
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"no_personal_data": {"()": "losen.web.logging.PersonalDataFilter"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["no_personal_data"],
+        }
+    },
+    "root": {"handlers": ["console"], "level": "INFO"},
+    "loggers": {
+        # Request logs repeat URLs and may carry query strings; warnings only.
+        "django.request": {"level": "ERROR"},
+        "django.server": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
+    },
+}
+
+LOSEN_ANNOUNCE_SYNTHETIC = True

@@ -1,0 +1,21 @@
+from __future__ import annotations
+
+import pytest
+
+from losen.apps.priorities.models import PrioritizationCase
+
+
+@pytest.fixture
+def cases(demo):
+    """The demo cases by a short name."""
+    found = {c.title: c for c in PrioritizationCase.objects.filter(municipality=demo["fjordvik"])}
+
+    def pick(word):
+        return next(c for t, c in found.items() if word in t)
+
+    return {
+        "lavterskel": pick("Lavterskel"),
+        "dagtilbud": pick("dagtilbud"),
+        "budsjett": pick("Budsjett"),
+        "rehab": pick("Hverdagsrehabilitering"),
+    }

@@ -1,0 +1,152 @@
+"""The criteria model: default scales, required reasoning, samlet vurdering, flags, and the
+Swedish ranking helper with its steps."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+from losen.domain.criteria import (
+    combined_view,
+    default_catalogue,
+    parse_combined,
+    swedish_rank,
+)
+from losen.domain.errors import InputError
+
+BASE = {
+    "nytte": {
+        "level": "stor",
+        "reasoning": "Studier viser færre innleggelser.",
+        "uncertainty": "moderat",
+        "parts": [
+            {
+                "part": "mestring_funksjon",
+                "level": "stor",
+                "reasoning": "Bedre hverdagsmestring.",
+                "uncertainty": "moderat",
+            }
+        ],
+    },
+    "ressurs": {
+        "level": "moderat",
+        "reasoning": "To årsverk.",
+        "uncertainty": "lav",
+        "parts": [
+            {
+                "part": "aarsverk",
+                "level": "moderat",
+                "reasoning": "Omdisponering.",
+                "uncertainty": "lav",
+                "amount": 2,
+                "breakdown": {"sykepleier": 1.5, "psykolog": 0.5},
+            }
+        ],
+    },
+    "alvorlighet": {"level": "stor", "reasoning": "Høy risiko for tap.", "uncertainty": "lav"},
+    "reasoning": "Samlet sett bør tiltaket prioriteres.",
+}
+
+
+def _with(**changes):
+    data = copy.deepcopy(BASE)
+    for path, value in changes.items():
+        criterion, key = path.split("__")
+        data[criterion][key] = value
+    return data
+
+
+def test_default_scales_come_from_the_swedish_model_and_are_labelled():
+    catalogue = default_catalogue()
+    assert catalogue.scale("alvorlighet").labels == ("liten", "moderat", "stor", "svært stor")
+    assert catalogue.scale("nytte").labels == ("ingen", "liten", "moderat", "stor", "svært stor")
+    assert catalogue.scale("ressurs").labels == ("lav", "moderat", "høy", "svært høy")
+    for scale_id in ("alvorlighet", "nytte", "ressurs"):
+        assert "Svensk nasjonal modell" in catalogue.scale(scale_id).source
+    parts = {p.id for p in catalogue.criterion("alvorlighet").parts}
+    assert {"risiko", "grad_tap", "naasituasjon", "varighet", "tapte_leveaar", "hastegrad"} <= parts
+
+
+def test_descriptions_are_configurable_and_unknown_levels_rejected():
+    catalogue = default_catalogue().with_descriptions({"nytte": {"stor": "Vår egen tekst."}})
+    assert catalogue.scale("nytte").level("stor").description == "Vår egen tekst."
+    assert "endret lokalt" in catalogue.scale("nytte").source
+    with pytest.raises(InputError, match=r"nytte\.enorm: unknown level"):
+        default_catalogue().with_descriptions({"nytte": {"enorm": "x"}})
+
+
+def test_reasoning_is_required_everywhere():
+    data = copy.deepcopy(BASE)
+    data["nytte"]["parts"][0]["reasoning"] = " "
+    data["alvorlighet"]["reasoning"] = ""
+    data["reasoning"] = ""
+    with pytest.raises(InputError) as caught:
+        parse_combined(data)
+    assert caught.value.lines() == [
+        "nytte.parts[0].reasoning: missing reasoning (begrunnelse mangler)",
+        "alvorlighet.reasoning: missing reasoning (begrunnelse mangler)",
+        "reasoning: missing reasoning (samlet begrunnelse mangler)",
+    ]
+
+
+def test_benefit_above_severity_is_flagged_not_changed():
+    """Swedish model: benefit is capped by severity, so nytte «stor» with alvorlighet
+    «moderat» gets a flag while both levels stay as assessed."""
+    assessment = parse_combined(_with(alvorlighet__level="moderat"))
+    assert [flag.code for flag in assessment.flags] == ["nytte_over_alvorlighet"]
+    assert assessment.nytte.level == "stor"
+    assert parse_combined(BASE).flags == ()
+
+
+def test_combined_view_shows_every_part():
+    view = combined_view(parse_combined(BASE))
+    assert [c["criterion"] for c in view["criteria"]] == ["nytte", "ressurs", "alvorlighet"]
+    nytte_parts = view["criteria"][0]["parts"]
+    assert len(nytte_parts) == 4
+    assessed = [p for p in nytte_parts if p["assessed"]]
+    assert assessed[0]["reasoning"] == "Bedre hverdagsmestring."
+    assert assessed[0]["level"]["description"]
+    ressurs_part = view["criteria"][1]["parts"][2]
+    assert ressurs_part["breakdown"] == {"sykepleier": 1.5, "psykolog": 0.5}
+    assert ressurs_part["unit"] == "årsverk"
+
+
+def test_swedish_rank_shows_each_step():
+    """Severity «stor» starts at 3; benefit «stor» keeps it; cost «moderat» keeps it;
+    uncertainty «moderat» keeps it: rank 3."""
+    ranking = swedish_rank(parse_combined(BASE))
+    assert ranking.category == "3"
+    assert [s.step for s in ranking.steps] == ["a", "b", "c", "d", "kategori"]
+    assert [s.rank_after for s in ranking.steps] == [3, 3, 3, 3, 3]
+
+
+def test_swedish_rank_steps_down_for_benefit_cost_and_evidence():
+    """Severity «svært stor» starts at 1; benefit «moderat» is 2 levels short → 3; cost
+    «svært høy» → 5; evidence uncertainty «høy» → 6."""
+    data = _with(
+        alvorlighet__level="svært stor", nytte__level="moderat", ressurs__level="svært høy"
+    )
+    data["nytte"]["parts"].append(
+        {
+            "part": "kunnskapsgrunnlag",
+            "level": "høy",
+            "reasoning": "Få studier.",
+            "uncertainty": "høy",
+        }
+    )
+    ranking = swedish_rank(parse_combined(data))
+    assert [s.rank_after for s in ranking.steps] == [1, 3, 5, 6, 6]
+    assert ranking.category == "6"
+    assert "2 nivå under" in ranking.steps[1].explanation
+
+
+def test_ikke_gjore_and_fou():
+    no_benefit = _with(nytte__level="ingen")
+    assert swedish_rank(parse_combined(no_benefit)).category == "ikke-gjøre"
+    unsure = _with(nytte__level="ingen", nytte__uncertainty="svært høy")
+    assert swedish_rank(parse_combined(unsure)).category == "FoU"
+    weak = _with(nytte__uncertainty="svært høy")
+    result = swedish_rank(parse_combined(weak))
+    assert result.category == "FoU"
+    assert "FoU" in result.steps[-1].explanation

@@ -1,0 +1,169 @@
+"""Portfolio selection: exact optimum, mandatory services, groups, requires, side constraints,
+infeasibility reasons, marginal lists and properties."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from losen.domain.errors import InputError
+from losen.domain.portfolio import Status, greedy_selection, parse_portfolio, solve_portfolio
+
+
+def _data():
+    return {
+        "budget": 100,
+        "candidates": [
+            {"id": "a", "name": "Lovpålagt", "cost": 40, "value": 10, "mandatory": True},
+            {"id": "b", "name": "B", "cost": 30, "value": 9},
+            {"id": "c", "name": "C", "cost": 30, "value": 8, "group": "g"},
+            {"id": "d", "name": "D", "cost": 20, "value": 7, "group": "g"},
+            {"id": "e", "name": "E", "cost": 25, "value": 5, "requires": ["b"]},
+        ],
+    }
+
+
+def test_optimum_with_group_and_marginals():
+    """Budget 100 with a mandatory 40: best is a+b+c (value 27, cost 100). The next point up
+    the frontier (a+b+d+e, cost 115, value 31) brings in d and e; shrinking drops c."""
+    result = solve_portfolio(parse_portfolio(_data()))
+    assert result.status is Status.OPTIMAL
+    assert result.selected == ("a", "b", "c")
+    assert (result.total_value, result.total_cost, result.gap) == (27.0, 100.0, 0.0)
+    assert result.next_in == ("d", "e")
+    assert result.first_out == ("c",)
+
+
+def test_mandatory_that_does_not_fit_is_never_dropped():
+    data = _data()
+    data["budget"] = 30
+    result = solve_portfolio(parse_portfolio(data))
+    assert result.status is Status.INFEASIBLE
+    assert result.selected == ()
+    assert "Lovpålagt" in result.reasons[0] and "koster 40" in result.reasons[0]
+
+
+def test_conflicting_constraints_are_named():
+    data = _data()
+    data["constraints"] = [{"type": "min_count", "ids": ["c", "d"], "count": 2}]
+    result = solve_portfolio(parse_portfolio(data))
+    assert result.status is Status.INFEASIBLE
+    assert "gruppen «g»" in result.reasons[0] and "constraints[0]" in result.reasons[0]
+    assert "lovpålagte" not in result.reasons[0]
+
+
+def test_requires_and_side_constraints_are_honoured():
+    data = _data()
+    data["budget"] = 200
+    data["constraints"] = [
+        {"type": "max_count", "ids": ["b", "c", "d", "e"], "count": 2},
+        {"type": "max_cost", "ids": ["b", "e"], "amount": 30},
+    ]
+    result = solve_portfolio(parse_portfolio(data))
+    assert result.selected == ("a", "b", "c")
+    assert "e" not in result.selected
+
+
+def test_bad_input_names_each_field():
+    data = _data()
+    data["candidates"][1]["cost"] = -5
+    data["candidates"][2]["id"] = "a"
+    data["candidates"][4]["requires"] = ["zz"]
+    data["constraints"] = [{"type": "max_count", "ids": ["b"], "count": 1.5}]
+    with pytest.raises(InputError) as caught:
+        parse_portfolio(data)
+    assert caught.value.lines() == [
+        "candidates[1].cost: negative (kan ikke være negativ)",
+        "candidates[2].id: duplicate id 'a'",
+        "candidates[4].requires[0]: unknown candidate",
+        "constraints[0].count: not a whole number (må være et heltall)",
+    ]
+
+
+def test_time_limit_returns_the_best_found_with_a_gap():
+    """A hard instance with a tiny limit still returns a portfolio and a gap."""
+    rng = np.random.default_rng(3)
+    weights = rng.integers(1000, 2000, 400)
+    data = {
+        "budget": float(weights.sum() / 2),
+        "candidates": [
+            {"id": f"k{i}", "cost": float(w), "value": float(w + 100 + rng.integers(0, 3))}
+            for i, w in enumerate(weights)
+        ],
+        "constraints": [
+            {"type": "max_count", "ids": [f"k{i}" for i in range(j, 400, 7)], "count": 20}
+            for j in range(7)
+        ],
+    }
+    result = solve_portfolio(parse_portfolio(data), time_limit_s=0.2, marginals=False)
+    assert result.status in (Status.TIME_LIMIT, Status.OPTIMAL)
+    assert result.selected
+    assert result.total_cost <= data["budget"]
+    if result.status is Status.TIME_LIMIT:
+        assert result.gap is not None and result.gap >= 0
+
+
+def _brute_force(problem):
+    best = None
+    n = len(problem.candidates)
+    for bits in itertools.product([0, 1], repeat=n):
+        chosen = [c for c, b in zip(problem.candidates, bits, strict=True) if b]
+        ids = {c.id for c in chosen}
+        if sum(c.cost for c in chosen) > problem.budget + 1e-9:
+            continue
+        if any(c.mandatory and c.id not in ids for c in problem.candidates):
+            continue
+        if any(r not in ids for c in chosen for r in c.requires):
+            continue
+        groups = [c.group for c in chosen if c.group]
+        if len(groups) != len(set(groups)):
+            continue
+        value = sum(c.value for c in chosen)
+        if best is None or value > best + 1e-9:
+            best = value
+    return best
+
+
+@st.composite
+def portfolios(draw):
+    n = draw(st.integers(1, 8))
+    candidates = []
+    for i in range(n):
+        candidate = {
+            "id": f"c{i}",
+            "cost": draw(st.integers(0, 30)),
+            "value": draw(st.integers(0, 20)),
+            "mandatory": draw(st.booleans()) and draw(st.booleans()),
+        }
+        if draw(st.booleans()):
+            candidate["group"] = draw(st.sampled_from(["x", "y"]))
+        if i and draw(st.booleans()):
+            candidate["requires"] = [f"c{draw(st.integers(0, i - 1))}"]
+        candidates.append(candidate)
+    return {"budget": draw(st.integers(0, 80)), "candidates": candidates}
+
+
+@settings(max_examples=60, deadline=None)
+@given(portfolios())
+def test_never_over_budget_always_mandatory_and_optimal(data):
+    """Properties: within budget, every mandatory candidate funded, value equals brute force;
+    infeasible exactly when brute force finds nothing."""
+    problem = parse_portfolio(data)
+    result = solve_portfolio(problem, marginals=False)
+    expected = _brute_force(problem)
+    if expected is None:
+        assert result.status is Status.INFEASIBLE and result.selected == ()
+        return
+    assert result.status is Status.OPTIMAL
+    assert result.total_cost <= problem.budget + 1e-9
+    mandatory = {c.id for c in problem.candidates if c.mandatory}
+    assert mandatory <= set(result.selected)
+    assert result.total_value == pytest.approx(expected)
+    greedy = greedy_selection(problem)
+    if greedy is not None:
+        values = np.array([c.value for c in problem.candidates])
+        assert values[greedy].sum() <= result.total_value + 1e-9
