@@ -68,6 +68,15 @@ class LegalForm(forms.ModelForm):
         fields = ["legal_forsvarlighet", "legal_necessary", "legal_individual"]
         widgets = {f: TEXTAREA for f in fields}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.required = True
+            field.error_messages["required"] = _(
+                "Skriv vurderingen. Alle tre vurderingene må være skrevet før vedtaket kan "
+                "registreres."
+            )
+
 
 class AlternativeForm(forms.ModelForm):
     class Meta:
@@ -123,6 +132,53 @@ class AlternativeForm(forms.ModelForm):
         if self.instance.pk:
             others = others.exclude(pk=self.instance.pk)
         self.fields["requires"].queryset = others
+        self.case = case
+
+    def clean(self):
+        """Refuse constraints no portfolio can meet: a dependency loop or a clash with a group."""
+        data = super().clean()
+        requires = data.get("requires")
+        group = (data.get("exclusive_group") or "").strip()
+        data["exclusive_group"] = group
+        if requires is not None:
+            seen = {self.instance.pk} if self.instance.pk else set()
+            step = requires
+            while step is not None:
+                if step.pk in seen:
+                    self.add_error(
+                        "requires",
+                        _(
+                            "«%(name)s» forutsetter allerede dette tiltaket, direkte eller "
+                            "gjennom andre. Velg et annet tiltak, eller la feltet stå tomt."
+                        )
+                        % {"name": requires.name},
+                    )
+                    break
+                seen.add(step.pk)
+                step = step.requires
+            if group and requires.exclusive_group == group:
+                self.add_error(
+                    "requires",
+                    _(
+                        "Et tiltak kan ikke forutsette et tiltak i samme gjensidig utelukkende "
+                        "gruppe («%(group)s»). Endre gruppen eller forutsetningen."
+                    )
+                    % {"group": group},
+                )
+        if group and data.get("mandatory"):
+            clash = self.case.alternatives.filter(exclusive_group=group, mandatory=True)
+            if self.instance.pk:
+                clash = clash.exclude(pk=self.instance.pk)
+            if clash.exists():
+                self.add_error(
+                    "exclusive_group",
+                    _(
+                        "«%(name)s» er også lovpålagt og i gruppen «%(group)s». To lovpålagte "
+                        "tiltak kan ikke utelukke hverandre: bruk et annet gruppenavn."
+                    )
+                    % {"name": clash.first().name, "group": group},
+                )
+        return data
 
 
 class IndicatorForm(forms.ModelForm):

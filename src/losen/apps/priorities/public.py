@@ -1,5 +1,8 @@
 """The public page of a decided case, and the check that it names nobody.
 
+The public consultation page is checked the same way when it is opened and every time it is
+shown, since the alternatives it lists can change while it is open.
+
 The content follows the five openness items of the guideline (L2; prioritering.md §4.2):
 the situation, the criteria, the process, the knowledge base and the reasons, plus how those
 affected took part. It is built from chosen fields only: participants' comments, user names
@@ -68,6 +71,25 @@ def find_personal_data(content: dict, municipality) -> list[str]:
     if PHONE.search(text):
         findings.append(_("et telefonnummer"))
     return findings
+
+
+def consultation_content(case: PrioritizationCase, introduction: str) -> dict:
+    """What the public consultation page shows about the case: the text a participant sees."""
+    return {
+        "municipality": case.municipality.name,
+        "title": case.title,
+        "introduction": introduction,
+        "alternatives": [
+            {"name": a.name, "description": a.description} for a in case.alternatives.all()
+        ],
+    }
+
+
+def check_consultation(case: PrioritizationCase, introduction: str) -> None:
+    """Raise :class:`PersonalDataFound` if the public consultation page would name anyone."""
+    findings = find_personal_data(consultation_content(case, introduction), case.municipality)
+    if findings:
+        raise PersonalDataFound(findings)
 
 
 def public_content(case: PrioritizationCase) -> dict:

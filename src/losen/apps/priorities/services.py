@@ -21,7 +21,7 @@ from .models import (
     Publication,
     Submission,
 )
-from .public import PersonalDataFound, public_content
+from .public import PersonalDataFound, check_consultation, public_content
 
 
 class NotReady(Exception):
@@ -64,6 +64,8 @@ def set_phase(*, actor, case: PrioritizationCase, phase: str) -> None:
 
 
 def open_consultation(*, actor, case: PrioritizationCase, introduction: str) -> Consultation:
+    """Open (or reopen) the public consultation; refuse if its public text names anyone."""
+    check_consultation(case, introduction)  # raises PersonalDataFound
     with transaction.atomic():
         consultation = Consultation.objects.filter(case=case).first()
         if consultation is None:

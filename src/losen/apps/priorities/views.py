@@ -10,6 +10,7 @@ from django.core.cache import cache
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from losen.apps.accounts.access import get_for_municipality, member_required
@@ -42,6 +43,7 @@ from .models import (
     Publication,
     Theme,
 )
+from .public import PersonalDataFound, check_consultation
 
 READ = (Role.LEDER, Role.ANALYTIKER, Role.LESER, Role.ADMIN)
 EDIT = (Role.LEDER, Role.ANALYTIKER)
@@ -98,7 +100,11 @@ def case_create(request):
 
 @member_required(*READ)
 def case_detail(request, external_id):
-    case = _case(request, external_id)
+    return _render_detail(request, _case(request, external_id))
+
+
+def _render_detail(request, case, *, consultation_form=None, basis_form=None, status=200):
+    """The case page; a form posted from it that failed comes back with its errors."""
     consultation = Consultation.objects.filter(case=case).first()
     public_url = (
         request.build_absolute_uri(
@@ -124,16 +130,19 @@ def case_detail(request, external_id):
             "publication": live,
             "publications": case.publications.all(),
             "follow_ups": case.follow_ups.all(),
+            "today": timezone.localdate(),
             "phases": Phase.choices,
             "can_edit": bool(set(EDIT) & set(request.roles)),
             "can_decide": bool(set(DECIDE) & set(request.roles)),
-            "basis_form": BasisForm(),
-            "consultation_form": ConsultationOpenForm(
+            "basis_form": basis_form or BasisForm(),
+            "consultation_form": consultation_form
+            or ConsultationOpenForm(
                 initial={"introduction": consultation.introduction if consultation else ""}
             ),
             "cuts": queries.cuts_for_case(case),
             "affected": queries.affected_individual_decisions(case),
         },
+        status=status,
     )
 
 
@@ -157,6 +166,8 @@ def case_phase(request, external_id):
     phase = request.POST.get("phase", "")
     if phase in Phase.values:
         services.set_phase(actor=request.user, case=case, phase=phase)
+    else:
+        messages.error(request, _("Saken ble ikke flyttet: velg en av de tre fasene i listen."))
     return redirect("priorities:case_detail", external_id=case.external_id)
 
 
@@ -329,7 +340,9 @@ def portfolio(request, external_id):
     if case.budget_nok is None:
         raise Http404
     result = queries.portfolio(case)
-    alternatives = {str(a.external_id): a for a in case.alternatives.select_related("unit")}
+    alternatives = {
+        str(a.external_id): a for a in case.alternatives.select_related("unit", "requires")
+    }
     chosen = set(result.chosen) if result else set()
     return render(
         request,
@@ -347,6 +360,10 @@ def portfolio(request, external_id):
             "cuts": queries.cuts_for_case(case),
             "affected": queries.affected_individual_decisions(case),
             "legal_missing": queries.legal_assessment_missing(case),
+            "alternatives": list(alternatives.values()),
+            "chosen_keys": chosen,
+            "can_edit": bool(set(EDIT) & set(request.roles)),
+            "can_decide": bool(set(DECIDE) & set(request.roles)),
         },
     )
 
@@ -362,13 +379,24 @@ def consultation_open(request, external_id):
         return redirect("priorities:case_detail", external_id=case.external_id)
     form = ConsultationOpenForm(request.POST)
     if form.is_valid():
-        services.open_consultation(
-            actor=request.user, case=case, introduction=form.cleaned_data["introduction"]
-        )
-        messages.success(request, _("Medvirkningen er åpen. Del lenken med de berørte."))
-    else:
-        messages.error(request, _("Skriv en innledning til deltakerne."))
-    return redirect("priorities:case_detail", external_id=case.external_id)
+        try:
+            services.open_consultation(
+                actor=request.user, case=case, introduction=form.cleaned_data["introduction"]
+            )
+        except services.PersonalDataFound as error:
+            form.add_error(
+                "introduction",
+                _(
+                    "Ikke åpnet: teksten deltakerne ser (innledningen, tittelen eller "
+                    "alternativene) ser ut til å inneholde personopplysninger: %s. Fjern dem "
+                    "og prøv igjen."
+                )
+                % ", ".join(error.findings),
+            )
+        else:
+            messages.success(request, _("Medvirkningen er åpen. Del lenken med de berørte."))
+            return redirect("priorities:case_detail", external_id=case.external_id)
+    return _render_detail(request, case, consultation_form=form)
 
 
 @member_required(*READ)
@@ -425,8 +453,9 @@ def basis_create(request, external_id):
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     form = BasisForm(request.POST)
-    detail = form.cleaned_data["detail"] if form.is_valid() else "standard"
-    basis = services.create_basis(actor=request.user, case=case, detail=detail)
+    if not form.is_valid():
+        return _render_detail(request, case, basis_form=form)
+    basis = services.create_basis(actor=request.user, case=case, detail=form.cleaned_data["detail"])
     return redirect("priorities:basis_detail", external_id=basis.external_id)
 
 
@@ -548,6 +577,11 @@ def public_consultation(request, token):
         Consultation.objects.select_related("case__municipality"), token=token
     )
     case = consultation.case
+    try:
+        check_consultation(case, consultation.introduction)
+    except PersonalDataFound:
+        # The case changed after opening so that the page would name someone: show nothing.
+        return render(request, "priorities/public_unavailable.html", {"consultation": consultation})
     limited = False
     form = SubmissionForm(request.POST or None)
     if request.method == "POST" and consultation.is_open:
