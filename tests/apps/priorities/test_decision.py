@@ -193,3 +193,58 @@ def test_readers_cannot_write(cases, client_for):
     assert client.get(reverse("priorities:case_detail", kwargs=kw(case))).status_code == 200
     assert client.post(reverse("priorities:basis_create", kwargs=kw(case))).status_code == 403
     assert not DecisionBasis.objects.filter(case=case).exists()
+
+
+# prioritering.md §10.4, in order: one word each heading must carry, written down here
+# independently of the code so a renamed, dropped or reordered section fails the test.
+REQUIRED_SECTIONS = [
+    "situasjon",
+    "ramme",
+    "sammenligning",
+    "nytte",
+    "alvorlighet",
+    "ressurs",
+    "forholdsmessighet",
+    "barn",
+    "tilgang",
+    "lokale forhold",
+    "etisk",
+    "kunnskapsgrunnlag",
+    "medvirkning",
+    "lokale vedtak",
+    "styringsinformasjon",
+    "begrunnelse",
+    "oppfølging",
+]
+
+
+@pytest.mark.parametrize("detail", ["kort", "standard", "full"])
+def test_docx_has_every_section_of_the_guideline_at_every_level_of_detail(
+    cases, client_for, detail
+):
+    client = client_for("leder")
+    case = cases["lavterskel"]
+    basis = make_basis(client, case, detail)
+    response = client.get(reverse("priorities:basis_docx", kwargs=kw(basis)))
+    document = Document(io.BytesIO(response.content))
+    headings = [p.text.lower() for p in document.paragraphs if p.style.name.startswith("Heading 1")]
+    assert len(headings) == len(REQUIRED_SECTIONS)
+    for number, (heading, word) in enumerate(zip(headings, REQUIRED_SECTIONS, strict=True), 1):
+        assert heading.startswith(f"{number}. ") and word in heading, (heading, word)
+    paragraphs = "\n".join(p.text for p in document.paragraphs)
+    assert f"Detaljnivå: {basis.get_detail_display()}" in paragraphs
+    assert f"Versjon {basis.version}" in paragraphs
+    # The frame names the legal floor; participation says how input was handled.
+    assert "forsvarlighet" in paragraphs
+    for handling in case.handlings.all():
+        assert handling.note in paragraphs
+    tables = [[c.text for c in t.rows[0].cells] for t in document.tables]
+    # Evidence table (§10.4 item 12) and indicator table with source, period and status (15).
+    assert ["Tiltak", "Kunnskapsgrunnlag", "Nytte", "Alvorlighet", "Ressurs"] in tables
+    assert ["Indikator", "Kilde", "Periode", "Verdi", "Status"] in tables
+    cells = "\n".join(c.text for t in document.tables for r in t.rows for c in r.cells)
+    for indicator in case.indicators.all():
+        assert indicator.source in cells and indicator.period in cells
+    for alternative in case.alternatives.all():
+        assert alternative.benefit_reasoning in cells
+        assert alternative.evidence in cells

@@ -25,7 +25,11 @@ from . import queries
 from .models import Direction, Level, PlanProcess, PrioritizationCase, Theme
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
-PHONE = re.compile(r"(?<!\d)(?:\+47\s?)?(?:\d{2}\s?){3}\d{2}(?!\d)")
+# Norwegian phone numbers as usually written: «12 34 56 78», «912 34 567», «12345678», with or
+# without +47. Amounts («13 000 000») are grouped in threes and do not match.
+PHONE = re.compile(
+    r"(?<![\d,.])(?:\+47\s?)?(?:(?:\d{2}\s?){3}\d{2}|\d{3}\s?\d{2}\s?\d{3})(?![\d,.]\d|\d)"
+)
 ELEVEN_DIGITS = re.compile(r"(?<!\d)\d{6}\s?\d{5}(?!\d)")
 
 
