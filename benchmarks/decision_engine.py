@@ -2,8 +2,9 @@
 
 Everything runs in one process on in-memory data (CLI JSON parsing is timed separately).
 The machine is shared, so each timing is repeated and the best and the median are printed;
-ratios use the best times, which are the least disturbed by other load. Nothing here asserts:
-the printed table is the evidence (docs/reference/decision-engine.md).
+ratios use the best times, which are the least disturbed by other load. Each requirement gets
+a PASS, FAIL or SKIPPED line where it is measured and again in a summary at the end; the exit
+code is 1 when one fails (docs/reference/decision-engine.md).
 
 Targets from issue 3:
 * weighted sum, 1 000 000 × 12: ≤ 1.5 × bare numpy (normalise, multiply, argsort) and ≥ 4 ×
@@ -35,6 +36,18 @@ from losen.domain.mcda.smaa import smaa
 from losen.domain.portfolio import greedy_selection, parse_portfolio, solve_portfolio
 
 ROWS, COLUMNS = 1_000_000, 12
+SMAA_LIMIT_S = 1.0
+BARE_RATIO_LIMIT = 1.5
+PEER_SPEEDUP_TARGET = 4.0
+
+
+def verdict(results: dict[str, Any], requirement: str, measured: str, passed: bool | None) -> None:
+    """Record and print one requirement's outcome: PASS, FAIL or SKIPPED (not measured)."""
+    word = "SKIPPED" if passed is None else ("PASS" if passed else "FAIL")
+    results.setdefault("verdicts", []).append(
+        {"requirement": requirement, "measured": measured, "verdict": word}
+    )
+    print(f"  {word}: {requirement} ({measured})")
 
 
 def measure(
@@ -151,7 +164,13 @@ def bench_ranking(results: dict[str, Any], peers: bool) -> None:
         _row("Losen", t_ours, f"peak {peak_mib(ours):6.0f} MiB")
         _row("bare numpy (normalise, multiply, argsort)", t_bare, f"peak {peak_mib(bare):6.0f} MiB")
         ratio_bare = t_ours[0] / t_bare[0]
-        print(f"  → Losen / bare numpy = {ratio_bare:.2f} (target ≤ 1.5)")
+        print(f"  → Losen / bare numpy = {ratio_bare:.2f} (target ≤ {BARE_RATIO_LIMIT})")
+        verdict(
+            results,
+            f"{label}: at most {BARE_RATIO_LIMIT}× bare numpy",
+            f"{ratio_bare:.2f}×",
+            ratio_bare <= BARE_RATIO_LIMIT,
+        )
         results[f"{method}_losen_s"] = t_ours[0]
         results[f"{method}_bare_s"] = t_bare[0]
         results[f"{method}_ratio_bare"] = ratio_bare
@@ -165,10 +184,17 @@ def bench_ranking(results: dict[str, Any], peers: bool) -> None:
                 _row(name.split(":", 1)[1], timing)
                 results[f"{method}_{name.split(':', 1)[1]}_s"] = timing[0]
                 fastest = timing[0] if fastest is None else min(fastest, timing[0])
-        if fastest is not None:
-            speedup = fastest / t_ours[0]
-            print(f"  → fastest peer / Losen = {speedup:.1f}× (target ≥ 4)")
-            results[f"{method}_speedup_vs_fastest_peer"] = speedup
+        requirement = (
+            f"{label}: at least {PEER_SPEEDUP_TARGET:g}× faster than the fastest of "
+            "scikit-criteria and pymcdm"
+        )
+        if fastest is None:
+            verdict(results, requirement, "peers not run (--quick)", None)
+            continue
+        speedup = fastest / t_ours[0]
+        print(f"  → fastest peer / Losen = {speedup:.1f}× (target ≥ {PEER_SPEEDUP_TARGET:g})")
+        results[f"{method}_speedup_vs_fastest_peer"] = speedup
+        verdict(results, requirement, f"{speedup:.1f}×", speedup >= PEER_SPEEDUP_TARGET)
 
 
 def bench_smaa(results: dict[str, Any]) -> None:
@@ -191,7 +217,12 @@ def bench_smaa(results: dict[str, Any]) -> None:
         timing = measure(run, runs=5)
         _row(name, timing, f"peak {peak_mib(run):6.0f} MiB")
         results[f"smaa_{name}_s"] = timing[0]
-    print("  → target < 1 s for each")
+        verdict(
+            results,
+            f"SMAA ({name}) under {SMAA_LIMIT_S:g} s",
+            f"{timing[0]:.3f} s",
+            timing[0] < SMAA_LIMIT_S,
+        )
 
 
 def portfolio_instance(seed: int = 5, n: int = 5000, side: int = 50) -> dict[str, Any]:
@@ -302,10 +333,27 @@ def bench_portfolio(results: dict[str, Any], pulp_too: bool) -> None:
             f"status {status}",
         )
         results["portfolio_pulp_cbc_s"] = min(runs)
+        same = abs(value - result.total_value) <= 1e-6 * max(1.0, abs(value))
         print(
             f"  → Losen / PuLP+CBC = {timing[0] / min(runs):.2f} (target ≤ 1); same optimum: "
-            f"{abs(value - result.total_value) <= 1e-6 * max(1.0, abs(value))} "
-            f"({value:.2f} vs {result.total_value:.2f})"
+            f"{same} ({value:.2f} vs {result.total_value:.2f})"
+        )
+        verdict(
+            results,
+            "portfolio proven optimal, no slower than PuLP + CBC, same optimum",
+            f"Losen {timing[0]:.2f} s, PuLP + CBC {min(runs):.2f} s, status "
+            f"{result.status.value}/{status}",
+            result.status.value == "optimal"
+            and status == "Optimal"
+            and same
+            and timing[0] <= min(runs),
+        )
+    else:
+        verdict(
+            results,
+            "portfolio proven optimal, no slower than PuLP + CBC, same optimum",
+            "PuLP + CBC not run" + ("" if has_cbc else " (CBC not available)"),
+            None,
         )
     greedy = greedy_selection(problem)
     if greedy is None:
@@ -351,7 +399,12 @@ def bench_parsing(results: dict[str, Any]) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the benchmarks; ``--quick`` skips the slow peers."""
+    """Run the benchmarks; ``--quick`` skips the slow peers.
+
+    Returns:
+        0 when every requirement measured passes, 1 when one fails (skipped ones do not
+        count).
+    """
     parser = argparse.ArgumentParser(prog="python -m benchmarks")
     parser.add_argument(
         "--quick", action="store_true", help="skip scikit-criteria, pymcdm and PuLP"
@@ -370,7 +423,10 @@ def main(argv: list[str] | None = None) -> int:
         f"total {time.perf_counter() - started:.0f} s"
     )
     results["peak_rss_mib"] = peak_rss
+    print("Requirements of issue 3 (best times on a shared machine; see the rows above):")
+    for entry in results["verdicts"]:
+        print(f"  {entry['verdict']:<7} {entry['requirement']} ({entry['measured']})")
     if args.json:
         with open(args.json, "w", encoding="utf-8") as handle:
             json.dump(results, handle, indent=2)
-    return 0
+    return 1 if any(entry["verdict"] == "FAIL" for entry in results["verdicts"]) else 0
