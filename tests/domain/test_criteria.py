@@ -4,6 +4,7 @@ Swedish ranking helper with its steps."""
 from __future__ import annotations
 
 import copy
+import itertools
 
 import pytest
 
@@ -150,3 +151,118 @@ def test_ikke_gjore_and_fou():
     result = swedish_rank(parse_combined(weak))
     assert result.category == "FoU"
     assert "FoU" in result.steps[-1].explanation
+
+
+def test_parts_follow_meld_st_38():
+    """Nytte: survival, mestring/function, pain, evidence; ressurs: yearly and one-off NOK,
+    person-years by profession, other services; alvorlighet: risk, degree of loss, pain, now,
+    duration, life-years lost, urgency."""
+    catalogue = default_catalogue()
+
+    def parts(kind):
+        return {p.id: p for p in catalogue.criterion(kind).parts}
+
+    assert list(parts("nytte")) == [
+        "overlevelse",
+        "mestring_funksjon",
+        "smerte_ubehag",
+        "kunnskapsgrunnlag",
+    ]
+    ressurs = parts("ressurs")
+    assert {key: part.unit for key, part in ressurs.items()} == {
+        "kostnad_aarlig": "NOK per år",
+        "kostnad_engang": "NOK",
+        "aarsverk": "årsverk",
+        "andre_tjenester": None,
+    }
+    assert list(parts("alvorlighet")) == [
+        "risiko",
+        "grad_tap",
+        "smerte_ubehag",
+        "naasituasjon",
+        "varighet",
+        "tapte_leveaar",
+        "hastegrad",
+    ]
+    for scale in catalogue.scales:
+        assert all(level.description.strip() for level in scale.levels)
+
+
+def test_levels_uncertainty_parts_and_amounts_are_validated_with_paths():
+    data = copy.deepcopy(BASE)
+    data["nytte"]["level"] = "enorm"
+    data["nytte"]["parts"][0]["uncertainty"] = "litt"
+    data["ressurs"]["parts"][0]["breakdown"] = {"sykepleier": "to", "lege": 0.5}
+    data["ressurs"]["parts"].append(
+        {"part": "budsjett", "level": "lav", "reasoning": "x", "uncertainty": "lav"}
+    )
+    data["alvorlighet"]["parts"] = [
+        {
+            "part": "tapte_leveaar",
+            "level": "stor",
+            "reasoning": "Mange år.",
+            "uncertainty": "lav",
+            "amount": -3,
+        }
+    ]
+    with pytest.raises(InputError) as caught:
+        parse_combined(data)
+    lines = caught.value.lines()
+    assert lines[0] == "ressurs.parts[0].breakdown.sykepleier: not a number (ikke et tall)"
+    assert lines[1] == "nytte.level: not a level of nytte: ingen, liten, moderat, stor, svært stor"
+    assert lines[2].startswith("nytte.parts[0].uncertainty: not a level of usikkerhet")
+    assert lines[3] == "ressurs.parts[1].part: unknown part 'budsjett' (ukjent del)"
+    assert lines[4] == "alvorlighet.parts[0].amount: negative or not expected for this part"
+    assert len(lines) == 5
+
+
+def test_flagged_view_still_shows_every_part_and_level():
+    """The flag sits next to the parts; nothing is collapsed into one number."""
+    view = combined_view(parse_combined(_with(alvorlighet__level="liten")))
+    assert [flag["code"] for flag in view["flags"]] == ["nytte_over_alvorlighet"]
+    assert "«stor»" in view["flags"][0]["message"] and "«liten»" in view["flags"][0]["message"]
+    levels = {c["criterion"]: c["level"]["label"] for c in view["criteria"]}
+    assert levels == {"nytte": "stor", "ressurs": "moderat", "alvorlighet": "liten"}
+    assert [len(c["parts"]) for c in view["criteria"]] == [4, 4, 7]
+    assert all("source" in c["level"] for c in view["criteria"])
+
+
+def test_equal_benefit_and_severity_is_not_flagged():
+    """Equal labels (both «moderat») are within the cap; one level above is flagged."""
+    equal = parse_combined(_with(nytte__level="moderat", alvorlighet__level="moderat"))
+    assert equal.flags == ()
+    above = parse_combined(_with(nytte__level="svært stor", alvorlighet__level="stor"))
+    assert [flag.code for flag in above.flags] == ["nytte_over_alvorlighet"]
+
+
+def test_swedish_steps_chain_and_follow_the_configured_rules():
+    """Each step starts where the previous ended; changing the catalogue's rules changes the
+    proposal, and the explanation names the rule's numbers."""
+    import dataclasses
+
+    data = _with(ressurs__level="høy")
+    ranking = swedish_rank(parse_combined(data))
+    assert [s.rank_after for s in ranking.steps] == [3, 3, 4, 4, 4]
+    for before, after in itertools.pairwise(ranking.steps):
+        assert after.rank_before == before.rank_after
+    assert "flyttes ned 1 til 4" in ranking.steps[2].explanation
+    catalogue = default_catalogue()
+    rules = dataclasses.replace(
+        catalogue.ranking,
+        rank_steps_by_cost=(("lav", 0), ("moderat", 0), ("høy", 3), ("svært høy", 4)),
+    )
+    custom = dataclasses.replace(catalogue, ranking=rules)
+    ranking = swedish_rank(parse_combined(data, custom), custom)
+    assert ranking.category == "6"
+    assert "flyttes ned 3 til 6" in ranking.steps[2].explanation
+
+
+def test_swedish_rank_never_leaves_1_to_10():
+    """Severity «liten» starts at 7; cost «svært høy» (+2) and uncertainty «høy» (+1) would
+    reach 10 and no further."""
+    data = _with(alvorlighet__level="liten", nytte__level="liten", ressurs__level="svært høy")
+    data["nytte"]["uncertainty"] = "høy"
+    data["nytte"]["parts"] = []
+    ranking = swedish_rank(parse_combined(data))
+    assert [s.rank_after for s in ranking.steps] == [7, 7, 9, 10, 10]
+    assert ranking.category == "10"

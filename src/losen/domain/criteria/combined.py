@@ -15,6 +15,7 @@ The flags are warnings for the people deciding, never automatic corrections:
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -104,13 +105,30 @@ def _sub_from(path: str, raw: object, problems: list[Problem]) -> SubAssessment 
     if amount is not None and (isinstance(amount, bool) or not isinstance(amount, int | float)):
         problems.append(Problem(f"{path}.amount", "not a number (ikke et tall)"))
         amount = None
+    elif amount is not None and not math.isfinite(amount):
+        problems.append(
+            Problem(f"{path}.amount", "not finite (NaN eller uendelig er ikke tillatt)")
+        )
+        amount = None
+    shares = []
+    for label, share in breakdown.items():
+        if isinstance(share, bool) or not isinstance(share, int | float):
+            problems.append(Problem(f"{path}.breakdown.{label}", "not a number (ikke et tall)"))
+        elif not math.isfinite(share):
+            problems.append(
+                Problem(
+                    f"{path}.breakdown.{label}", "not finite (NaN eller uendelig er ikke tillatt)"
+                )
+            )
+        else:
+            shares.append((str(label), float(share)))
     return SubAssessment(
         str(raw.get("part", "")),
         str(raw.get("level", "")),
         str(raw.get("reasoning", "") or ""),
         str(raw.get("uncertainty", "")),
         None if amount is None else float(amount),
-        tuple((str(k), float(v)) for k, v in breakdown.items() if isinstance(v, int | float)),
+        tuple(shares),
     )
 
 
@@ -148,15 +166,21 @@ def parse_combined(data: object, catalogue: CriteriaCatalogue | None = None) -> 
             str(raw.get("uncertainty", "")),
             tuple(part for part in parts if part is not None),
         )
+    if len(assessments) < len(CriterionKind):
+        raise InputError(problems)
+    try:
+        combined = combine(
+            assessments[CriterionKind.NYTTE],
+            assessments[CriterionKind.RESSURS],
+            assessments[CriterionKind.ALVORLIGHET],
+            str(data.get("reasoning", "") or ""),
+            catalogue,
+        )
+    except InputError as error:
+        raise InputError([*problems, *error.problems]) from None
     if problems:
         raise InputError(problems)
-    return combine(
-        assessments[CriterionKind.NYTTE],
-        assessments[CriterionKind.RESSURS],
-        assessments[CriterionKind.ALVORLIGHET],
-        str(data.get("reasoning", "") or ""),
-        catalogue,
-    )
+    return combined
 
 
 def combined_view(
