@@ -171,3 +171,55 @@ def test_optimize_bad_input(tmp_path, capsys):
     code, out, err = _run(capsys, "optimize", _write(tmp_path, data))
     assert (code, out) == (2, "")
     assert err.splitlines() == ["candidates[3].cost: negative (kan ikke være negativ)"]
+
+
+def test_bad_usage_and_missing_files_exit_2_with_nothing_on_stdout(tmp_path, capsys):
+    path = _write(tmp_path, DECISION)
+    with pytest.raises(SystemExit) as caught:
+        main(["smaa", path, "--samples", "0"])
+    out, err = capsys.readouterr()
+    assert (caught.value.code, out) == (2, "")
+    assert "--samples: must be at least 1" in err
+    for name in ("mangler.json", "mangler.xlsx"):
+        missing = str(tmp_path / name)
+        code, out, err = _run(capsys, "rank", missing)
+        assert (code, out) == (2, "")
+        assert err.splitlines() == [f"{missing}: file not found (fila finnes ikke)"]
+
+
+def test_rank_reads_standard_input(tmp_path, capsys, monkeypatch):
+    import io
+
+    monkeypatch.setattr("sys.stdin", io.StringIO(json.dumps(DECISION)))
+    code, out, _ = _run(capsys, "rank", "-", "--method", "topsis")
+    assert code == 0
+    assert json.loads(out)["method"] == "topsis"
+
+
+def test_smaa_bad_intervals_name_their_paths(tmp_path, capsys):
+    data = json.loads(json.dumps(DECISION))
+    data["criteria"][0]["weight"] = {"min": 0.7, "max": 0.3}
+    data["alternatives"][1]["scores"]["ressurs"] = {"min": 1, "max": "mye"}
+    code, out, err = _run(capsys, "smaa", _write(tmp_path, data))
+    assert (code, out) == (2, "")
+    assert err.splitlines() == [
+        "criteria[0].weight: min is greater than max (min er større enn max)",
+        "alternatives[1].scores.ressurs.max: not a number (ikke et tall)",
+    ]
+
+
+def test_optimize_reports_every_bad_field(tmp_path, capsys):
+    data = json.loads(json.dumps(PORTFOLIO))
+    data["candidates"][1]["value"] = "mye"
+    data["candidates"][2]["id"] = "a"
+    data["constraints"][0]["ids"].append("zz")
+    data["budget"] = -1
+    code, out, err = _run(capsys, "optimize", _write(tmp_path, data))
+    assert (code, out) == (2, "")
+    assert err.splitlines() == [
+        "budget: negative (kan ikke være negativ)",
+        "candidates[1].value: not a number (ikke et tall)",
+        "candidates[2].id: duplicate id 'a'",
+        "constraints[0].ids[1]: unknown candidate 'c'",
+        "constraints[0].ids[3]: unknown candidate 'zz'",
+    ]

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
 
 from losen.domain.mcda.ranking import topsis, weighted_sum
 from losen.domain.mcda.stability import weight_stability
@@ -57,3 +60,51 @@ def test_single_criterion_is_trivially_stable():
     ranking = weighted_sum(np.array([[1.0], [2.0]]), np.array([3.0]), np.array([False]))
     (interval,) = weight_stability(ranking)
     assert (interval.lower, interval.upper) == (1.0, 1.0)
+
+
+def _at(weights, j, t):
+    others = weights.copy()
+    others[j] = 0
+    total = others.sum()
+    shares = others / total if total > 0 else np.where(np.arange(weights.size) == j, 0.0, 1.0)
+    shares = shares / shares.sum()
+    moved = shares * (1 - t)
+    moved[j] = t
+    return moved
+
+
+cases = st.integers(2, 7).flatmap(
+    lambda m: st.integers(2, 5).flatmap(
+        lambda n: st.tuples(
+            arrays(np.float64, (m, n), elements=st.integers(0, 20).map(float)),
+            arrays(np.float64, (n,), elements=st.integers(1, 10).map(float)),
+            arrays(np.bool_, (n,)),
+        )
+    )
+)
+
+
+@settings(max_examples=80, deadline=None)
+@given(cases, st.floats(0.0, 1.0))
+def test_weighted_sum_interval_is_exact_on_random_matrices(case, u):
+    """Inside the interval the leader is never beaten; just past a finite bound the named
+    rival is strictly ahead."""
+    matrix, weights, cost = case
+    ranking = weighted_sum(matrix, weights, cost)
+    leader = int(ranking.order[0])
+    values = ranking.normalised()
+    for interval in weight_stability(ranking):
+        j = interval.criterion
+        assert interval.lower <= interval.weight <= interval.upper
+        inside = values @ _at(
+            ranking.weights, j, interval.lower + u * (interval.upper - interval.lower)
+        )
+        assert inside[leader] >= inside.max() - 1e-9
+        for bound, rival, step in (
+            (interval.upper, interval.upper_rival, 1e-7),
+            (interval.lower, interval.lower_rival, -1e-7),
+        ):
+            if rival is None:
+                continue
+            outside = values @ _at(ranking.weights, j, bound + step)
+            assert outside[rival] > outside[leader]

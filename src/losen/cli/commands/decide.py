@@ -46,6 +46,8 @@ def _read_decision(path: str) -> Any:
     """JSON, or an XLSX workbook (by suffix or content) in the same shape."""
     if path != "-":
         file = Path(path)
+        if not file.exists():
+            raise InputError([Problem(path, "file not found (fila finnes ikke)")])
         if file.suffix.lower() in (".xlsx", ".xlsm"):
             return read_xlsx(file)
         try:
