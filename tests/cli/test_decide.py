@@ -223,3 +223,11 @@ def test_optimize_reports_every_bad_field(tmp_path, capsys):
         "constraints[0].ids[1]: unknown candidate 'c'",
         "constraints[0].ids[3]: unknown candidate 'zz'",
     ]
+
+
+def test_unreadable_workbook_names_the_file(tmp_path, capsys):
+    path = tmp_path / "plan.xlsx"
+    path.write_bytes(b"PK\x03\x04 not really a workbook")
+    code, out, err = _run(capsys, "rank", str(path))
+    assert (code, out) == (2, "")
+    assert err.splitlines() == [f"{path}: cannot read XLSX (BadZipFile)"]

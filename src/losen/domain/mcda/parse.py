@@ -321,16 +321,17 @@ def read_xlsx(path: str | Path) -> dict[str, Any]:
     * optional sheet ``settings``: rows ``key | value``, e.g. ``method | topsis``.
 
     Raises:
-        InputError: when the workbook cannot be read or a sheet is missing.
+        InputError: when the workbook cannot be read (path: the file) or a sheet is missing
+            (path: the sheet name).
     """
     from openpyxl import load_workbook
 
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
-    except (OSError, ValueError, KeyError) as error:
-        raise InputError([Problem("", f"cannot read XLSX ({error})")]) from error
-    except Exception as error:  # openpyxl raises zipfile.BadZipFile and friends
-        raise InputError([Problem("", f"cannot read XLSX ({type(error).__name__})")]) from error
+    except Exception as error:  # OSError, or zipfile.BadZipFile and friends from openpyxl
+        raise InputError(
+            [Problem(str(path), f"cannot read XLSX ({type(error).__name__})")]
+        ) from error
     sheets = {name.lower(): workbook[name] for name in workbook.sheetnames}
     problems = [
         Problem(sheet, "missing sheet (arket mangler)")
