@@ -375,8 +375,15 @@ class AcknowledgeForm(ErrorLinksMixin, forms.Form):
     )
 
 
+class InterventionChoiceField(forms.ModelChoiceField):
+    """Offers by their names and kinds, as the clinician knows them (not by catalogue code)."""
+
+    def label_from_instance(self, obj: Intervention) -> str:
+        return f"{obj.name} ({obj.get_kind_display()})"
+
+
 class PlanItemForm(ErrorLinksMixin, forms.Form):
-    intervention = forms.ModelChoiceField(
+    intervention = InterventionChoiceField(
         label=_("Tiltak fra kommunens katalog"), queryset=Intervention.objects.none()
     )
     started_on = forms.DateField(
