@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from losen.apps.accounts.models import Municipality, User
 from losen.apps.audit.models import AuditEntry
-from losen.apps.clinical.models import Assessment, Measurement, SafetyNotice
+from losen.apps.clinical.models import Assessment, ClinicalPolicy, Measurement, SafetyNotice
 from losen.apps.persons.models import CareRelation, Person
 from losen.domain.instruments import load_registry
 
@@ -209,7 +209,10 @@ def test_demo_trajectory_and_leader_outcomes_pass_axe(demo_live, page):
     page.get_by_role("button", name="Logg ut").click()
     page.wait_for_url(re.compile(r"/logg-inn/"))
     login(page, base, "leder")
-    page.goto(f"{base}/klinisk/resultater/")
+    page.get_by_role("navigation", name="Hovedmeny").get_by_role(
+        "link", name="Resultater per tiltak"
+    ).click()
+    page.wait_for_url(re.compile(r"/klinisk/resultater/$"))
     table = page.get_by_role("table", name=re.compile("^Andel forløp"))
     expect(table).to_be_visible()
     expect(table.get_by_role("row", name=re.compile("Likepersonstilbud"))).to_contain_text(
@@ -217,3 +220,23 @@ def test_demo_trajectory_and_leader_outcomes_pass_axe(demo_live, page):
     )
     expect(table).not_to_contain_text(person.family_name)
     _assert_accessible(page, "leader outcomes")
+
+    # The leader sets what counts as reliable change; a bad value gets a linked error.
+    page.get_by_role("link", name="Endre hva som regnes som pålitelig endring").click()
+    page.wait_for_url(re.compile(r"/klinisk/innstillinger/$"))
+    _assert_accessible(page, "stepped care settings")
+    page.get_by_label("Pålitelig endring for PHQ-9 (poeng)").fill("0")
+    page.get_by_role("button", name="Lagre innstillingene").click()
+    page.wait_for_load_state()
+    summary = page.locator(".ds-error-summary")
+    expect(
+        summary.get_by_role("link", name=re.compile("^Pålitelig endring for PHQ-9"))
+    ).to_be_visible()
+    _assert_accessible(page, "stepped care settings with errors")
+    page.get_by_label("Pålitelig endring for PHQ-9 (poeng)").fill("5")
+    page.get_by_role("button", name="Lagre innstillingene").click()
+    page.wait_for_load_state()
+    expect(page.get_by_role("status")).to_contain_text("er lagret")
+    rules = page.get_by_role("table", name="Gjeldende regler")
+    expect(rules.get_by_role("row", name=re.compile("^PHQ-9"))).to_contain_text("5")
+    assert ClinicalPolicy.objects.get().reliable_change_points == {"phq-9": 5.0}

@@ -33,6 +33,11 @@ NAVIGATION: list[NavItem] = [
     ),
     NavItem("accounts:units", _("Enheter"), ALL),
     NavItem(
+        "clinical:leader_outcomes",
+        _("Resultater per tiltak"),
+        frozenset({Role.LEDER, Role.ANALYTIKER}),
+    ),
+    NavItem(
         "insight:dashboard", _("Styringsinformasjon"), frozenset({Role.LEDER, Role.ANALYTIKER})
     ),
     NavItem("accounts:users", _("Brukere"), frozenset({Role.ADMIN})),

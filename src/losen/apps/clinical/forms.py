@@ -10,7 +10,14 @@ from losen.domain.instruments import AnswerError, InstrumentDefinition
 from losen.domain.pathways import SPECIALIST_LEVELS, default_table
 
 from .models import Intervention, RiskLevel
-from .services import RISKS, AssessmentInput, InstrumentAnswers, registry, score
+from .services import (
+    REVIEW_DAYS_RANGE,
+    RISKS,
+    AssessmentInput,
+    InstrumentAnswers,
+    registry,
+    score,
+)
 
 #: Life areas of the assessment (brief §3 and §8.1 ``LifeAreaRating``; issue 4 item 3).
 LIFE_AREAS = (
@@ -404,3 +411,50 @@ class PlanItemForm(ErrorLinksMixin, forms.Form):
 
 class EndItemForm(forms.Form):
     ended_on = forms.DateField(label=_("Sluttdato"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+def change_field_name(instrument_id: str) -> str:
+    return f"rc__{instrument_id}"
+
+
+class StepPolicyForm(ErrorLinksMixin, forms.Form):
+    """A municipality's stepping rules: review period and reliable change per instrument."""
+
+    review_after_days = forms.IntegerField(
+        label=_("Dager før manglende bedring gir forslag om å trappe opp"),
+        min_value=REVIEW_DAYS_RANGE[0],
+        max_value=REVIEW_DAYS_RANGE[1],
+        help_text=_("Regnes fra første måling i tiltaksforløpet. Mellom 7 og 365 dager."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instruments = [d for d in registry().definitions if d.change is not None]
+        for definition in self.instruments:
+            span = definition.max_total - definition.min_total
+            self.fields[change_field_name(definition.id)] = forms.DecimalField(
+                label=_("Pålitelig endring for %(name)s (poeng)") % {"name": definition.name},
+                required=False,
+                min_value=0.5,
+                max_value=span,
+                decimal_places=1,
+                help_text=_(
+                    "Tomt felt: %(points)s poeng fra definisjonen av verktøyet (klinisk grense "
+                    "%(cutoff)s)."
+                )
+                % {
+                    "points": f"{definition.change.reliable_change_points:g}",
+                    "cutoff": f"{definition.change.clinical_cutoff:g}",
+                },
+            )
+
+    def change_fields(self):
+        return [self[change_field_name(d.id)] for d in self.instruments]
+
+    def reliable_change_points(self) -> dict[str, float]:
+        """The thresholds the leader set; instruments left empty use their definition."""
+        return {
+            d.id: float(self.cleaned_data[change_field_name(d.id)])
+            for d in self.instruments
+            if self.cleaned_data.get(change_field_name(d.id)) is not None
+        }

@@ -30,12 +30,16 @@ from losen.domain.pathways import (
 
 from .models import (
     Assessment,
+    ClinicalPolicy,
     Intervention,
     Measurement,
     PlanItem,
     RiskLevel,
     SafetyNotice,
 )
+
+#: Bounds for the review period of stepped care, in days (one week to one year).
+REVIEW_DAYS_RANGE = (7, 365)
 
 #: The three risks every assessment screens (brief §3.4 and §8.3; the table's ``risk.*`` inputs).
 RISKS = ("suicide", "violence", "overdose")
@@ -384,3 +388,59 @@ def end_plan_item(*, actor, item: PlanItem, ended_on: dt.date) -> PlanItem:
             details={"ended": True, "intervention": item.intervention.code},
         )
     return item
+
+
+def step_policy_problems(
+    review_after_days: int, reliable_change_points: Mapping[str, float]
+) -> list[str]:
+    """What is wrong with a municipality's stepping settings (field path first), or nothing."""
+    problems: list[str] = []
+    low, high = REVIEW_DAYS_RANGE
+    if not low <= review_after_days <= high:
+        problems.append(f"review_after_days: må være mellom {low} og {high} dager")
+    instruments = registry()
+    for instrument_id, points in sorted(reliable_change_points.items()):
+        if instrument_id not in instruments or instruments[instrument_id].change is None:
+            problems.append(f"{instrument_id}: instrumentet har ingen regel for endring")
+            continue
+        definition = instruments[instrument_id]
+        span = definition.max_total - definition.min_total
+        if not 0 < points <= span:
+            problems.append(
+                f"{instrument_id}: pålitelig endring må være større enn 0 og høyst {span} poeng"
+            )
+    return problems
+
+
+def set_step_policy(
+    *,
+    actor,
+    municipality,
+    review_after_days: int,
+    reliable_change_points: Mapping[str, float],
+) -> ClinicalPolicy:
+    """Store a municipality's stepping rules: review period and reliable change per instrument.
+
+    An instrument left out uses the threshold in its definition (PHQ-9 6, GAD-7 4).
+
+    Raises:
+        ClinicalError: For a review period or a threshold outside its bounds, or an instrument
+            without a change rule.
+    """
+    problems = step_policy_problems(review_after_days, reliable_change_points)
+    if problems:
+        raise ClinicalError(problems)
+    points = {key: reliable_change_points[key] for key in sorted(reliable_change_points)}
+    with transaction.atomic():
+        policy, created = ClinicalPolicy.objects.update_or_create(
+            municipality=municipality,
+            defaults={"review_after_days": review_after_days, "reliable_change_points": points},
+        )
+        record(
+            actor=actor,
+            action=Action.CREATE if created else Action.UPDATE,
+            target=policy,
+            municipality=municipality,
+            details={"review_after_days": review_after_days, "reliable_change_points": points},
+        )
+    return policy

@@ -15,4 +15,5 @@ urlpatterns = [
     path("tiltak/<uuid:external_id>/avslutt/", views.plan_item_end, name="plan_item_end"),
     path("tiltak/", views.catalogue, name="catalogue"),
     path("resultater/", views.leader_outcomes, name="leader_outcomes"),
+    path("innstillinger/", views.step_policy, name="step_policy"),
 ]

@@ -31,8 +31,10 @@ from .forms import (
     MeasurementForm,
     PathwayChoiceForm,
     PlanItemForm,
+    StepPolicyForm,
+    change_field_name,
 )
-from .models import Assessment, Intervention, Measurement, PlanItem, SafetyNotice
+from .models import Assessment, ClinicalPolicy, Intervention, Measurement, PlanItem, SafetyNotice
 
 DEFAULT_ASSESSMENT_INSTRUMENTS = ("phq-9", "gad-7", "audit-c")
 
@@ -299,6 +301,36 @@ def leader_outcomes(request):
         request,
         "clinical/leader_outcomes.html",
         {"rows": rows, "min_group": DEFAULT_MIN_GROUP_SIZE},
+    )
+
+
+@member_required(Role.LEDER)
+def step_policy(request):
+    """The leader sets the review period and reliable change per instrument for stepped care."""
+    current = queries.policy_for(request.municipality)
+    own = ClinicalPolicy.objects.filter(municipality=request.municipality).first()
+    overrides = own.reliable_change_points if own else {}
+    initial = {"review_after_days": current.review_after_days}
+    initial.update({change_field_name(key): value for key, value in overrides.items()})
+    form = StepPolicyForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_step_policy(
+                actor=request.user,
+                municipality=request.municipality,
+                review_after_days=form.cleaned_data["review_after_days"],
+                reliable_change_points=form.reliable_change_points(),
+            )
+        except services.ClinicalError as error:
+            for problem in error.problems:
+                form.add_error(None, problem)
+        else:
+            messages.success(request, _("Innstillingene for trinnvis omsorg er lagret."))
+            return redirect("clinical:step_policy")
+    return render(
+        request,
+        "clinical/step_policy.html",
+        {"form": form, "criteria": sorted(current.criteria.items())},
     )
 
 
