@@ -82,3 +82,24 @@ def test_impossible_weight_intervals_are_input_errors():
     rng = np.random.Generator(np.random.PCG64(0))
     with pytest.raises(InputError, match="cannot sum to 1"):
         sample_weights(rng, np.array([0.6, 0.6]), np.array([0.9, 0.9]), 10)
+
+
+def test_confidence_matches_a_brute_force_estimate():
+    """Confidence compares each winner with its contenders only; a plain Monte Carlo over
+    every alternative at the same central weights must agree within sampling error."""
+    rng = np.random.default_rng(21)
+    low = rng.uniform(0, 10, size=(25, 3))
+    high = low + rng.uniform(0, 3, size=(25, 3))
+    cost = np.array([False, True, False])
+    result = smaa(low, high, np.zeros(3), np.ones(3), cost, samples=20000, seed=2)
+    winners = np.flatnonzero(result.rank_acceptability[:, 0] > 0)
+    assert winners.size >= 2
+    draws = rng.uniform(low, high, size=(20000, *low.shape))
+    reference = np.where(cost, high.max(axis=0), low.min(axis=0))
+    span = high.max(axis=0) - low.min(axis=0)
+    values = np.where(cost, reference - draws, draws - reference) / span
+    for i in winners:
+        utilities = values @ result.central_weights[i]
+        expected = np.mean(utilities[:, i] >= utilities.max(axis=1) - 1e-12)
+        assert result.confidence[i] == pytest.approx(expected, abs=0.015)
+    assert result.confidence.max() < 1
