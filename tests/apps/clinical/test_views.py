@@ -234,3 +234,23 @@ def test_nabovik_person_is_invisible_to_the_fjordvik_clinician(demo, client_for)
     person = Person.objects.filter(municipality=demo["nabovik"]).first()
     for url in _person_urls(person):
         assert client_for("kliniker").get(url).status_code == 404
+
+
+def test_risk_not_assessed_stays_visible_on_the_person_page_with_its_reason(
+    demo, client_for, person
+):
+    client = client_for("kliniker")
+    url = reverse("clinical:assessment_new", kwargs={"external_id": person.external_id})
+    reason = "Personen ville ikke snakke om rus i dag; tas opp neste samtale."
+    response = client.post(
+        url, assessment_post(risk_overdose="not-assessed", risk_overdose_reason=reason)
+    )
+    assert response.status_code == 302
+    html = client.get(
+        reverse("persons:detail", kwargs={"external_id": person.external_id})
+    ).content.decode()
+    assert "Risikovurdering som ikke er gjort" in html
+    assert f"Overdoserisiko: {reason}" in html
+    assert AuditEntry.objects.filter(
+        action="create", details__risks_not_assessed=["overdose"]
+    ).exists()
