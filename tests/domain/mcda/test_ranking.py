@@ -183,3 +183,13 @@ def test_dominated_alternative_is_never_ranked_above_its_dominator(case, method,
     matrix[b] = np.where(cost, matrix[a] + worse, matrix[a] - worse)
     result = rank(matrix, weights, cost, method)
     assert result.ranks[b] >= result.ranks[a]
+
+
+@settings(max_examples=60, deadline=None)
+@given(arrays(np.float64, st.integers(1, 400), elements=st.integers(0, 6).map(float)))
+def test_competition_ranks_match_a_plain_definition(scores):
+    """Rank = 1 + number of strictly higher scores; order by rank, ties in input order."""
+    ranks, order = competition_ranks(scores)
+    expected = np.array([1 + int(np.sum(scores > value)) for value in scores])
+    assert ranks.tolist() == expected.tolist()
+    assert order.tolist() == np.lexsort((np.arange(scores.size), expected)).tolist()

@@ -80,7 +80,13 @@ def competition_ranks(scores: np.ndarray, tolerance: float = TIE_TOLERANCE):
     ranks = np.empty(m, dtype=np.int64)
     ranks[order] = sorted_ranks
     if m and not new_group.all():
-        order = np.lexsort((np.arange(m), ranks))
+        # argsort is not stable: put the members of each tied run back in input order. Only
+        # those positions are re-sorted (by rank, then index); the rest are already in place.
+        tied = ~new_group
+        tied[:-1] |= tied[1:]
+        positions = np.flatnonzero(tied)
+        members = order[positions]
+        order[positions] = members[np.lexsort((members, sorted_ranks[positions]))]
     return ranks, order
 
 
