@@ -129,6 +129,10 @@ def test_assessment_with_phq9_item_9_puts_a_notice_on_the_person_page(demo_live,
     page.wait_for_load_state()
     assessment.refresh_from_db()
     assert assessment.chosen_pathway == 2 and assessment.deviation_reason.startswith("Tidligere")
+    history = page.get_by_role("table", name=re.compile("^Alle valg for denne kartleggingen"))
+    expect(history.locator("tbody tr")).to_have_count(1)
+    expect(history).to_contain_text("Tidligere forløp viser")
+    _assert_accessible(page, "assessment with its choice history")
 
     # The notice form: empty reason is refused, then the notice is acknowledged.
     page.goto(f"{base}/personer/{person.external_id}/")

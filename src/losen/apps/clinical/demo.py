@@ -20,6 +20,7 @@ from .models import (
     Intervention,
     InterventionKind,
     Measurement,
+    PathwayChoice,
     PlanItem,
     SafetyNotice,
 )
@@ -206,6 +207,13 @@ def build_demo(context: DemoContext) -> None:
             chosen_specialist=suggestion.specialist,
             chosen_at=timezone.now(),
         )
+        if index % 10 == 7 and suggestion.pathway < 3:
+            # Some clinicians choose a higher pathway than suggested, with a deviation note.
+            assessment.chosen_pathway = suggestion.pathway + 1
+            assessment.deviation_recommendation = suggestion.recommendation_ids[0]
+            assessment.deviation_reason = (
+                "Oppdiktet: tidligere forløp viser at personen trenger tettere oppfølging."
+            )
         assessments.append(assessment)
         notices.extend(
             (
@@ -260,6 +268,19 @@ def build_demo(context: DemoContext) -> None:
                 )
             )
     Assessment.objects.bulk_create(assessments)
+    PathwayChoice.objects.bulk_create(
+        PathwayChoice(
+            municipality=fjordvik,
+            assessment=a,
+            chosen_by=kliniker,
+            chosen_at=a.chosen_at,
+            pathway=a.chosen_pathway,
+            specialist=a.chosen_specialist,
+            deviation_recommendation=a.deviation_recommendation,
+            deviation_reason=a.deviation_reason,
+        )
+        for a in assessments
+    )
     for first, assessment, measurement in measurements:
         if first:
             measurement.assessment = assessment

@@ -336,6 +336,11 @@ class MeasurementForm(ErrorLinksMixin, InstrumentFieldsMixin, forms.Form):
         return cleaned
 
 
+SPECIALIST_CHOICES = list(
+    zip(SPECIALIST_LEVELS, (_("Ingen"), _("Konferer"), _("Henvis")), strict=True)
+)
+
+
 class PathwayChoiceForm(ErrorLinksMixin, forms.Form):
     """The clinician's choice of pathway and specialist contact, with a deviation note."""
 
@@ -347,14 +352,7 @@ class PathwayChoiceForm(ErrorLinksMixin, forms.Form):
     )
     specialist = forms.ChoiceField(
         label=_("Kontakt med spesialisthelsetjenesten"),
-        choices=[
-            (code, label)
-            for code, label in zip(
-                SPECIALIST_LEVELS,
-                (_("Ingen"), _("Konferer"), _("Henvis")),
-                strict=True,
-            )
-        ],
+        choices=SPECIALIST_CHOICES,
         widget=forms.RadioSelect,
     )
     deviation_recommendation = forms.ChoiceField(

@@ -140,6 +140,41 @@ class Assessment(models.Model):
         return bool(self.deviation_recommendation)
 
 
+class PathwayChoice(models.Model):
+    """One choice of pathway on an assessment, with its deviation note; never overwritten.
+
+    The assessment holds the latest choice for quick reading; every choice, including earlier
+    ones and their notes, is kept here (journalforskriften § 6 g: the grounds for a deviation
+    stay with the record).
+    """
+
+    external_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    municipality = models.ForeignKey(
+        "accounts.Municipality", on_delete=models.CASCADE, related_name="pathway_choices"
+    )
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="choices")
+    chosen_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    chosen_at = models.DateTimeField()
+    pathway = models.PositiveSmallIntegerField()
+    specialist = models.CharField(max_length=20)
+    deviation_recommendation = models.CharField(max_length=40, blank=True)
+    deviation_reason = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("valg av hovedforløp")
+        verbose_name_plural = _("valg av hovedforløp")
+        ordering = ["chosen_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"pathway choice {self.external_id}"
+
+    @property
+    def is_deviation(self) -> bool:
+        return bool(self.deviation_recommendation)
+
+
 class Measurement(models.Model):
     """One administration of an instrument, scored by the domain engine."""
 

@@ -33,6 +33,7 @@ from .models import (
     ClinicalPolicy,
     Intervention,
     Measurement,
+    PathwayChoice,
     PlanItem,
     RiskLevel,
     SafetyNotice,
@@ -286,6 +287,8 @@ def choose_pathway(
 ) -> Assessment:
     """Record the clinician's choice; a choice other than the suggestion needs a deviation note.
 
+    Every choice is kept as a :class:`PathwayChoice`; the assessment shows the latest.
+
     Raises:
         ClinicalError: With the domain's problems (journalforskriften § 6 g).
     """
@@ -314,12 +317,23 @@ def choose_pathway(
                 "chosen_at",
             ]
         )
+        choice = PathwayChoice.objects.create(
+            municipality=assessment.municipality,
+            assessment=assessment,
+            chosen_by=actor,
+            chosen_at=assessment.chosen_at,
+            pathway=pathway,
+            specialist=specialist,
+            deviation_recommendation=assessment.deviation_recommendation,
+            deviation_reason=assessment.deviation_reason,
+        )
         record(
             actor=actor,
             action=Action.UPDATE,
             target=assessment,
             municipality=assessment.municipality,
             details={
+                "choice": str(choice.external_id),
                 "chosen_pathway": pathway,
                 "chosen_specialist": specialist,
                 "deviation": deviates,

@@ -25,6 +25,7 @@ from .charts import trajectory_svg
 from .forms import (
     AREA_RATINGS,
     LIFE_AREAS,
+    SPECIALIST_CHOICES,
     AcknowledgeForm,
     AssessmentForm,
     EndItemForm,
@@ -136,8 +137,18 @@ def assessment_detail(request, external_id):
             "measurements": measurements,
             "severity_hint": severity_hint,
             "life_areas": _life_area_rows(assessment),
+            "choices": _choice_rows(assessment),
         },
     )
+
+
+def _choice_rows(assessment):
+    """Every pathway choice on the assessment, oldest first, with the specialist label."""
+    labels = dict(SPECIALIST_CHOICES)
+    choices = list(assessment.choices.select_related("chosen_by"))
+    for choice in choices:
+        choice.specialist_label = labels.get(choice.specialist, choice.specialist)
+    return choices
 
 
 def _life_area_rows(assessment):
