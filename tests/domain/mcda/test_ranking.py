@@ -118,7 +118,10 @@ def _skcriteria(matrix, weights, cost, method):
         pipe = mkpipe(NegateMinimize(), MinMaxScaler(target="matrix"), WeightedSumModel())
         result = pipe.evaluate(dm)
         return result.e_.score, result.rank_
-    pipe = mkpipe(NegateMinimize(), VectorScaler(target="matrix"), TOPSIS())
+    if method == "topsis-negated":
+        pipe = mkpipe(NegateMinimize(), VectorScaler(target="matrix"), TOPSIS())
+    else:
+        pipe = mkpipe(VectorScaler(target="matrix"), TOPSIS())
     result = pipe.evaluate(dm)
     return result.e_.similarity, result.rank_
 
@@ -126,7 +129,8 @@ def _skcriteria(matrix, weights, cost, method):
 @pytest.mark.parametrize("seed", range(5))
 def test_agrees_with_scikit_criteria_and_pymcdm(seed):
     """Same numbers as scikit-criteria (NegateMinimize + MinMaxScaler + WeightedSumModel;
-    NegateMinimize + VectorScaler + TOPSIS) and pymcdm (TOPSIS, vector normalisation)."""
+    VectorScaler + TOPSIS, with and without NegateMinimize first) and pymcdm (TOPSIS, vector
+    normalisation)."""
     from pymcdm.methods import TOPSIS as PymcdmTopsis
     from pymcdm.normalizations import vector_normalization
 
@@ -139,6 +143,7 @@ def test_agrees_with_scikit_criteria_and_pymcdm(seed):
         warnings.simplefilter("ignore")
         sk_wsm, sk_wsm_rank = _skcriteria(matrix, weights, cost, "wsm")
         sk_top, sk_top_rank = _skcriteria(matrix, weights, cost, "topsis")
+        sk_neg, sk_neg_rank = _skcriteria(matrix, weights, cost, "topsis-negated")
         types = np.where(cost, -1, 1)
         pm_top = PymcdmTopsis(normalization_function=vector_normalization)(matrix, weights, types)
     ours_wsm = weighted_sum(matrix, weights, cost)
@@ -148,6 +153,8 @@ def test_agrees_with_scikit_criteria_and_pymcdm(seed):
     assert ours_top.scores == pytest.approx(sk_top, abs=1e-12)
     assert ours_top.scores == pytest.approx(pm_top, abs=1e-12)
     assert ours_top.ranks.tolist() == list(sk_top_rank)
+    assert ours_top.scores == pytest.approx(sk_neg, abs=1e-12)
+    assert ours_top.ranks.tolist() == list(sk_neg_rank)
 
 
 matrices = st.integers(2, 8).flatmap(
