@@ -85,7 +85,9 @@ def test_bad_input_names_each_field():
 
 
 def test_time_limit_returns_the_best_found_with_a_gap():
-    """A hard instance with a tiny limit still returns a portfolio and a gap."""
+    """A 400-candidate instance under the smallest limit: optimal or stopped, the answer is a
+    valid portfolio (HiGHS usually proves this one within the limit; the two tests below
+    drive the stopped paths directly)."""
     rng = np.random.default_rng(3)
     weights = rng.integers(1000, 2000, 400)
     data = {
@@ -167,3 +169,48 @@ def test_never_over_budget_always_mandatory_and_optimal(data):
     if greedy is not None:
         values = np.array([c.value for c in problem.candidates])
         assert values[greedy].sum() <= result.total_value + 1e-9
+
+
+class _Stopped:
+    """What ``scipy.optimize.milp`` returns when its time limit stops it (status 1)."""
+
+    def __init__(self, x, gap, bound):
+        self.status = 1
+        self.x = x
+        self.mip_gap = gap
+        self.mip_dual_bound = bound
+
+
+def test_time_limit_returns_the_incumbent_and_its_gap(monkeypatch):
+    """When HiGHS stops at the limit with an incumbent, that portfolio and its gap are the
+    answer, and no marginal lists are computed from an unproven optimum."""
+    problem = parse_portfolio(_data())
+    incumbent = np.array([1.0, 1.0, 0.0, 1.0, 0.0])
+    monkeypatch.setattr(
+        "losen.domain.portfolio.solve.milp",
+        lambda *args, **kwargs: _Stopped(incumbent, 0.125, -30.0),
+    )
+    result = solve_portfolio(problem, time_limit_s=1)
+    assert result.status is Status.TIME_LIMIT
+    assert result.selected == ("a", "b", "d")
+    assert (result.total_value, result.total_cost, result.gap) == (26.0, 90.0, 0.125)
+    assert (result.next_in, result.first_out) == ((), ())
+    assert "Tidsgrensen" in result.reasons[0]
+
+
+def test_time_limit_without_incumbent_falls_back_to_greedy(monkeypatch):
+    """No incumbent yet: the greedy value-per-cost portfolio (mandatory first) is returned
+    with its gap to the solver's bound, never an empty answer."""
+    problem = parse_portfolio(_data())
+    monkeypatch.setattr(
+        "losen.domain.portfolio.solve.milp",
+        lambda *args, **kwargs: _Stopped(None, None, -30.0),
+    )
+    result = solve_portfolio(problem, time_limit_s=1)
+    greedy = greedy_selection(problem)
+    ids = tuple(c.id for c, chosen in zip(problem.candidates, greedy, strict=True) if chosen)
+    assert result.status is Status.TIME_LIMIT
+    assert result.selected == ids and "a" in ids
+    assert result.total_cost <= problem.budget
+    assert result.gap == pytest.approx((30.0 - result.total_value) / 30.0)
+    assert "grådige" in result.reasons[0]
