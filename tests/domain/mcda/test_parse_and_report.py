@@ -145,3 +145,17 @@ def test_xlsx_with_the_same_columns(tmp_path):
     assert data["method"] == "topsis"
     assert data["criteria"][0]["scale"] == {"min": 0, "max": 4}
     assert _problems(data) == ["alternatives[1].scores.ressurs: not a number (ikke et tall)"]
+
+
+@pytest.mark.parametrize("stochastic", [False, True])
+def test_weights_that_are_all_zero_are_rejected(stochastic):
+    """Plain weights are normalised to sum 1, for smaa too, so all zeros cannot be used."""
+    data = _data()
+    for criterion in data["criteria"]:
+        criterion["weight"] = 0
+    assert _problems(data, stochastic=stochastic) == [
+        "criteria: weights sum to zero (vektene summerer til 0)"
+    ]
+    data["criteria"][0]["weight"] = {"min": 0.2, "max": 0.6}
+    if stochastic:
+        assert parse_problem(data, stochastic=True).criteria[0].weight.high == 0.6

@@ -213,8 +213,10 @@ def parse_problem(data: object, *, stochastic: bool = False) -> DecisionProblem:
             if isinstance(raw_id, str):
                 seen.add(raw_id)
             criteria.append(criterion)
+        # Plain-number weights are normalised to sum 1 (for smaa too, when every weight is a
+        # number), so they must not all be zero.
         weights = [c.weight for c in criteria if c is not None and is_number(c.weight)]
-        if not stochastic and len(weights) == len(criteria) and sum(weights) <= 0:  # type: ignore[arg-type]
+        if len(weights) == len(criteria) and sum(weights) <= 0:  # type: ignore[arg-type]
             problems.append(Problem("criteria", "weights sum to zero (vektene summerer til 0)"))
     by_id = {c.id: c for c in criteria if c is not None}
     declared_ids = {
