@@ -13,10 +13,11 @@ Model (binary ``x_i``, 1 = funded)::
 Why HiGHS through ``scipy.optimize.milp``: it ships with scipy (no extra dependency), reports
 the gap and returns its incumbent on a time limit (scipy ≥ 1.9.0, see scipy issue 16545), and
 in ``benchmarks/`` it proves optimality on a 5 000-candidate instance with 50 side
-constraints faster than CBC through PuLP. HiGHS's presolve is switched off: on those
-instances it made the proof 5–7 times slower (79 s against 12 s, and 51 s against 10 s, on
-two seeds), and highspy 1.15.1 with presolve was no faster than scipy's copy. anchors §2.4
-lists the alternatives considered.
+constraints faster than CBC through PuLP. HiGHS's presolve is switched off: on that instance
+(seeds 5 and 6 of ``benchmarks.decision_engine.portfolio_instance``) it made the proof about
+5.5 times slower (18.4 s against 3.4 s, and 22.6 s against 4.1 s, scipy 1.17 on the shared
+2-core machine). An earlier, unrepeated measurement found highspy 1.15.1 with presolve no
+faster than scipy's copy. anchors §2.4 lists the alternatives considered.
 
 Mandatory candidates are never dropped to make the budget fit: when they cannot all be funded
 the answer is ``infeasible`` with the reason in plain words (PBMA-style marginal analysis,
