@@ -60,7 +60,8 @@ check: setup
 test: setup-test lint check
 	$(BIN)/pytest -n 2 --dist loadgroup
 
-bench: setup
+# Benchmarks need only the Python environment; every suite in benchmarks/ runs in one process.
+bench: $(VENV)/.installed
 	$(BIN)/python -m benchmarks
 
 clean:
