@@ -150,3 +150,19 @@ def test_backup_and_restore_commands(demo, tmp_path, capsys):
     assert main(["restore", str(path)]) == 2
     assert "ikke tom" in capsys.readouterr().err
     assert main(["restore", str(tmp_path / "finnes-ikke.json")]) == 2
+
+
+def test_a_closed_pipe_ends_the_command_quietly():
+    """``losen … | head`` gives no traceback when head stops reading."""
+    import subprocess
+    import sys
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "losen.cli", "fhir", "questionnaire", "phq-9"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    process.stdout.close()  # before the command has started writing
+    stderr = process.stderr.read().decode()
+    process.wait(timeout=60)
+    assert "Traceback" not in stderr and "BrokenPipeError" not in stderr

@@ -62,6 +62,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CommandError as error:
         print(f"losen: {error}", file=sys.stderr)
         return error.exit_code
+    except BrokenPipeError:
+        # The reader went away (``losen fhir questionnaire phq-9 | head``): stop quietly, and
+        # keep Python from complaining again when it flushes stdout at exit.
+        import os
+
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_CHECK_FAILED
 
 
 def setup_django() -> None:
