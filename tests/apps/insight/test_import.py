@@ -95,19 +95,27 @@ def test_malformed_file_stores_nothing_and_names_the_place():
 
 def test_a_failure_while_writing_rolls_back_everything(monkeypatch):
     """If the database fails half-way, the rows already written are rolled back too."""
+    import contextlib
+
     from losen.apps.insight import services
 
-    monkeypatch.setattr(services, "WRITE_BATCH", 100)
-    original = services._insert_rows
+    monkeypatch.setattr(services, "INSERT_CHUNK", 100)
+    original = services._row_writer
     calls = []
 
-    def failing(rows, *args, **kwargs):
-        calls.append(len(rows))
-        if len(calls) == 3:
-            raise RuntimeError("disk full")
-        return original(rows, *args, **kwargs)
+    @contextlib.contextmanager
+    def failing():
+        with original() as write:
 
-    monkeypatch.setattr(services, "_insert_rows", failing)
+            def write_or_fail(rows):
+                calls.append(len(rows))
+                if len(calls) == 3:
+                    raise RuntimeError("disk full")
+                write(rows)
+
+            yield write_or_fail
+
+    monkeypatch.setattr(services, "_row_writer", failing)
     with pytest.raises(RuntimeError):
         _import(KOSTRA)
     assert len(calls) == 3
@@ -147,6 +155,31 @@ def test_a_revised_file_replaces_values_and_keeps_the_history():
     old = StoredObservation.objects.get(key_hash=first.key_hash, is_current=False)
     assert old.value_text == "1943974" and old.superseded_by_id == first.pk
     assert old.superseded_at is not None and first.ordinal == old.ordinal
+
+
+def test_history_lists_every_version_of_a_cell_oldest_first():
+    """Two revisions of one cell: three versions, the last current, each pointing to the next."""
+    import json
+
+    from losen.apps.insight.services import history_of
+
+    _import(KOSTRA)
+    doc = json.loads(shared_bytes(KOSTRA))
+    for value in (1943975, 1943976):
+        doc["value"][0] = value
+        outcome = import_file(actor=None, data=json.dumps(doc).encode(), file_name=f"{value}.json")
+        assert (outcome.created, outcome.revised, outcome.unchanged) == (0, 1, 1249)
+    current = StoredObservation.objects.get(
+        is_current=True,
+        ordinal__in=[StoredObservation.objects.order_by("ordinal").values("ordinal")[:1]],
+    )
+    versions = history_of(current)
+    assert [v.value_text for v in versions] == ["1943974", "1943975", "1943976"]
+    assert [v.is_current for v in versions] == [False, False, True]
+    assert versions[0].superseded_by_id == versions[1].pk
+    assert versions[1].superseded_by_id == versions[2].pk
+    untouched = StoredObservation.objects.filter(is_current=True).exclude(pk=current.pk).first()
+    assert history_of(untouched) == [untouched]
 
 
 def test_revision_of_only_some_values_counts_the_rest_unchanged():
@@ -190,7 +223,7 @@ def test_local_figures_are_kept_apart_from_national_ones(demo):
 def test_progress_is_reported_up_to_done(monkeypatch):
     from losen.apps.insight import services
 
-    monkeypatch.setattr(services, "WRITE_BATCH", 300)
+    monkeypatch.setattr(services, "INSERT_CHUNK", 300)
     steps = []
     _import(KOSTRA, progress=steps.append)
     phases = [s.phase for s in steps]

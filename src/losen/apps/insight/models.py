@@ -123,7 +123,13 @@ class StoredObservation(models.Model):
                 fields=["table", "contents_code", "region_code"], name="insight_obs_lookup"
             ),
             models.Index(fields=["source", "table", "is_current"], name="insight_obs_table"),
-            models.Index(fields=["key_hash", "fetched_at"], name="insight_obs_history"),
+            # Earlier versions only: the current one is found through the unique constraint
+            # above, so a new row (the bulk of any import) has one random key less to index.
+            models.Index(
+                fields=["key_hash", "fetched_at"],
+                name="insight_obs_superseded",
+                condition=models.Q(is_current=False),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -8,9 +8,11 @@ transaction, so a file is stored whole or not at all. See :mod:`.models` for the
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
+import operator
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -24,8 +26,11 @@ from losen.domain import indicators as ind
 
 from .models import ComparisonProfile, ImportBatch, ImportMethod, StoredObservation
 
-#: Rows written per INSERT; small enough for SQLite's variable limit, large enough to be fast.
+#: Rows per UPDATE or multi-row INSERT: within SQLite's and PostgreSQL's parameter limits.
 WRITE_BATCH = 500
+#: Rows prepared and written at a time (one ``executemany``; a part of the ``COPY``), and a
+#: progress step.
+INSERT_CHUNK = 5000
 #: The largest value the numeric column holds (32 digits, 10 after the point).
 MAX_ABS_VALUE = Decimal(10) ** 22
 #: Ordinals are batch id × this + position in the file, so exports keep the file's order.
@@ -190,7 +195,11 @@ def _comparable(obs: ind.Observation) -> tuple[Any, ...]:
 
 
 def check_fits(observations: Sequence[ind.Observation]) -> tuple[str, ...]:
-    """Problems that would stop the rows from being stored, found before anything is written."""
+    """Problems that would stop the rows from being stored, found before anything is written.
+
+    Each text field is checked once for its longest value first; only a field that has a value
+    too long is gone through row by row to name the observations.
+    """
     problems: list[str] = []
     fields = (
         "source",
@@ -203,23 +212,30 @@ def check_fits(observations: Sequence[ind.Observation]) -> tuple[str, ...]:
         "unit",
         "status",
     )
-    for i, obs in enumerate(observations, start=1):
-        for name in fields:
-            text = getattr(obs, name) or ""
-            if len(text) > _LIMITS[name]:
+    for name in fields:
+        texts = list(filter(None, map(operator.attrgetter(name), observations)))
+        if not texts or max(map(len, texts)) <= _LIMITS[name]:
+            continue
+        for i, obs in enumerate(observations, start=1):
+            if len(getattr(obs, name) or "") > _LIMITS[name]:
                 problems.append(
                     f"observation {i}: {name} is longer than {_LIMITS[name]} characters"
                 )
-        if obs.value is not None:
-            if abs(obs.value) >= MAX_ABS_VALUE:
-                problems.append(f"observation {i}: value {obs.value} is too large to store")
-            elif len(str(obs.value)) > _LIMITS["value_text"]:
-                problems.append(f"observation {i}: value {obs.value} has too many digits")
-        if obs.decimals is not None and not -100 <= obs.decimals <= 100:
-            problems.append(f"observation {i}: decimals {obs.decimals} out of range")
+                if len(problems) >= 20:
+                    break
+    for i, obs in enumerate(observations, start=1):
         if len(problems) >= 20:
             problems.append("… further problems not listed")
             break
+        value = obs.value
+        if value is not None:
+            if abs(value) >= MAX_ABS_VALUE:
+                problems.append(f"observation {i}: value {value} is too large to store")
+            elif len(str(value)) > _LIMITS["value_text"]:
+                problems.append(f"observation {i}: value {value} has too many digits")
+        decimals = obs.decimals
+        if decimals is not None and not -100 <= decimals <= 100:
+            problems.append(f"observation {i}: decimals {decimals} out of range")
     return tuple(problems)
 
 
@@ -342,12 +358,18 @@ def _store_steps(
     if not observations:
         return ImportOutcome(data_format, problems=("the file holds no observations",))
     scope = scope_label(municipality)
-    dims = [dimensions_text(obs) for obs in observations]
+    dims_by_pairs: dict[tuple[tuple[str, str], ...], str] = {}
+    dims = []
+    for obs in observations:
+        text = dims_by_pairs.get(obs.dimensions)
+        if text is None:
+            text = dims_by_pairs[obs.dimensions] = dimensions_text(obs)
+        dims.append(text)
     hashes = [key_hash(obs, scope, d) for obs, d in zip(observations, dims, strict=True)]
     yield Progress("kontrollert", total, total)
     sources = sorted({o.source for o in observations})
     tables = sorted({o.table for o in observations})
-    with transaction.atomic():
+    with _large_write_cache(), transaction.atomic():
         current = _current_rows(municipality, sources, tables)
         new_rows: list[tuple[int, ind.Observation, str]] = []
         revised: list[tuple[int, ind.Observation, str, int, int]] = []
@@ -391,18 +413,22 @@ def _store_steps(
             (position, obs, digest, batch.pk * ORDINAL_STRIDE + position)
             for position, obs, digest in new_rows
         ] + [(position, obs, digest, ordinal) for position, obs, digest, _id, ordinal in revised]
-        to_write.sort()
+        # In key order: the key's unique index then grows at one end instead of everywhere
+        # (the ordinal, not the row id, keeps the file's order for exports).
+        to_write.sort(key=lambda item: item[2])
         written = 0
-        for start in range(0, len(to_write), WRITE_BATCH):
-            chunk = to_write[start : start + WRITE_BATCH]
-            _insert_rows(
-                [
-                    _row_values(obs, dims[position], digest, ordinal, batch, municipality, now_db)
-                    for position, obs, digest, ordinal in chunk
-                ]
-            )
-            written += len(chunk)
-            yield Progress("lagrer", unchanged + written, total)
+        row_values = _row_maker(batch, municipality, now_db)
+        with _row_writer() as write:
+            for start in range(0, len(to_write), INSERT_CHUNK):
+                chunk = to_write[start : start + INSERT_CHUNK]
+                write(
+                    [
+                        row_values(obs, dims[position], digest, ordinal)
+                        for position, obs, digest, ordinal in chunk
+                    ]
+                )
+                written += len(chunk)
+                yield Progress("lagrer", unchanged + written, total)
         if revised:
             created_by_hash = dict(
                 StoredObservation.objects.filter(batch=batch).values_list("key_hash", "id")
@@ -456,7 +482,7 @@ def _current_rows(municipality, sources: list[str], tables: list[str]):
     return {row[0]: (row[1], row[2], tuple(row[3:])) for row in rows.iterator(chunk_size=5000)}
 
 
-#: Columns written by :func:`_insert_rows`, in the order :func:`_row_values` gives them.
+#: Columns written by :func:`_row_writer`, in the order :func:`_row_maker` gives them.
 _INSERT_FIELDS = (
     "batch",
     "municipality",
@@ -481,53 +507,116 @@ _INSERT_FIELDS = (
 )
 
 
-def _insert_rows(rows: list[tuple[Any, ...]]) -> None:
-    """Insert many rows at once, bypassing the ORM.
+@contextlib.contextmanager
+def _row_writer() -> Iterator[Callable[[list[tuple[Any, ...]]], None]]:
+    """A function that inserts many rows at once, bypassing the ORM, valid inside the block.
 
     The ORM's ``bulk_create`` spends most of a large import building model instances and
     preparing each value; the values here are already plain, so they go straight to the driver.
-    SQLite is fastest with ``executemany``; PostgreSQL with one multi-row ``VALUES`` statement
-    per chunk (each ``executemany`` row would be a round trip).
+    SQLite is fastest with ``executemany``. PostgreSQL gets one ``COPY … FROM STDIN``
+    (psycopg 3) for the whole block, inside the import's transaction like any other statement:
+    the server stores rows while the next ones are being prepared. An exception in the block
+    abandons the COPY, and the transaction is rolled back. Without psycopg 3's ``copy``,
+    multi-row ``VALUES`` statements.
     """
-    if not rows:
-        return
     meta = StoredObservation._meta
     quote = connection.ops.quote_name
     columns = ", ".join(quote(meta.get_field(name).column) for name in _INSERT_FIELDS)
+    table = quote(meta.db_table)
     marks = "(" + ", ".join(["%s"] * len(_INSERT_FIELDS)) + ")"
-    head = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES "  # noqa: S608 -- names from the model; values are parameters
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            values = ", ".join([marks] * len(rows))
-            cursor.execute(head + values, [v for row in rows for v in row])
-        else:
-            cursor.executemany(head + marks, rows)
+        raw = cursor.cursor
+        if connection.vendor == "postgresql" and hasattr(raw, "copy"):
+            with raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+
+                def copy_rows(rows: list[tuple[Any, ...]]) -> None:
+                    for row in rows:
+                        copy.write_row(row)
+
+                yield copy_rows
+            return
+
+        def insert_rows(rows: list[tuple[Any, ...]]) -> None:
+            if connection.vendor != "postgresql":
+                cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES {marks}", rows)  # noqa: S608 -- names from the model; values are parameters
+                return
+            for start in range(0, len(rows), WRITE_BATCH):
+                part = rows[start : start + WRITE_BATCH]
+                cursor.execute(
+                    f"INSERT INTO {table} ({columns}) VALUES {', '.join([marks] * len(part))}",  # noqa: S608 -- as above
+                    [v for row in part for v in row],
+                )
+
+        yield insert_rows
 
 
-def _row_values(obs, dims, digest, ordinal, batch, municipality, now) -> tuple[Any, ...]:
-    ops = connection.ops
-    return (
-        batch.pk,
-        None if municipality is None else municipality.pk,
-        digest,
-        ordinal,
-        obs.source,
-        obs.table,
-        obs.contents_code,
-        obs.contents_label,
-        obs.region_code,
-        obs.region_vintage,
-        obs.period,
-        dims,
-        obs.value,
-        "" if obs.value is None else str(obs.value),
-        obs.status or "",
-        obs.unit,
-        obs.decimals,
-        ops.adapt_datefield_value(obs.updated),
-        now,
-        True,
-    )
+def _row_maker(batch, municipality, now) -> Callable[..., tuple[Any, ...]]:
+    """A function giving the values :func:`_row_writer` writes for one observation.
+
+    What is the same for every row (batch, scope, time, the adapted update dates) is worked
+    out once here, not once per row.
+    """
+    adapt_date = connection.ops.adapt_datefield_value
+    # SQLite stores a Decimal through an adapter that turns it into its text; giving the text
+    # directly is the same value without a Python call per row. PostgreSQL gets the Decimal.
+    value_as_text = connection.vendor == "sqlite"
+    dates: dict[Any, Any] = {}
+    batch_id = batch.pk
+    municipality_id = None if municipality is None else municipality.pk
+
+    def row_values(obs, dims, digest, ordinal) -> tuple[Any, ...]:
+        value = obs.value
+        text = "" if value is None else str(value)
+        updated = obs.updated
+        if updated not in dates:
+            dates[updated] = adapt_date(updated)
+        return (
+            batch_id,
+            municipality_id,
+            digest,
+            ordinal,
+            obs.source,
+            obs.table,
+            obs.contents_code,
+            obs.contents_label,
+            obs.region_code,
+            obs.region_vintage,
+            obs.period,
+            dims,
+            (text or None) if value_as_text else value,
+            text,
+            obs.status or "",
+            obs.unit,
+            obs.decimals,
+            dates[updated],
+            now,
+            True,
+        )
+
+    return row_values
+
+
+#: SQLite page cache during an import, in KiB (the default is 2 MiB). The key hashes are
+#: random, so a large import writes all over their indexes; with the default cache most of
+#: those writes miss. Only the importing connection uses it, and only while importing.
+SQLITE_IMPORT_CACHE_KIB = 256 * 1024
+
+
+@contextlib.contextmanager
+def _large_write_cache() -> Iterator[None]:
+    """Give SQLite a larger page cache while an import writes; other databases are unchanged."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        (before,) = cursor.fetchone()
+        cursor.execute(f"PRAGMA cache_size = -{SQLITE_IMPORT_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size = {int(before)}")
 
 
 # --- Export -----------------------------------------------------------------------------------
@@ -592,10 +681,15 @@ def visible_rows(municipality, *, include_national: bool = True):
 
 
 def history_of(row: StoredObservation) -> list[StoredObservation]:
-    """Every stored version of a row's key, oldest first."""
-    return list(
-        StoredObservation.objects.filter(key_hash=row.key_hash).order_by("fetched_at", "id")
-    )
+    """Every stored version of a row's key, oldest first.
+
+    Asked in two parts, current and earlier, so that each is answered from its partial index.
+    """
+    versions = [
+        *StoredObservation.objects.filter(key_hash=row.key_hash, is_current=False),
+        *StoredObservation.objects.filter(key_hash=row.key_hash, is_current=True),
+    ]
+    return sorted(versions, key=lambda version: (version.fetched_at, version.id))
 
 
 def iter_domain(rows: Iterable[StoredObservation]) -> Iterator[ind.Observation]:

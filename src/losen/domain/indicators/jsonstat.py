@@ -152,30 +152,55 @@ def parse_jsonstat(
     other_dims = [d for d in ids if d not in (time_dim, geo_dim, metric_dim)]
     order = [codes_by_dim[d] for d in ids]
     position = {d: i for i, d in enumerate(ids)}
-    observations: list[Observation] = []
-    for cell, combo in enumerate(itertools.product(*order)):
-        value = values[cell]
-        status = statuses.get(cell)
-        contents = combo[position[metric_dim]]
-        period = combo[position[time_dim]]
-        region = combo[position[geo_dim]] if geo_dim is not None else "0"
+    # Everything that depends on one dimension's code alone is worked out once per code, not
+    # once per cell: a national table has hundreds of thousands of cells but few codes.
+    per_contents: dict[str, tuple[str, str, int | None]] = {}
+    for contents in codes_by_dim[metric_dim]:
         unit_info = units.get(contents) if isinstance(units.get(contents), Mapping) else {}
         decimals = unit_info.get("decimals")
-        observations.append(
+        per_contents[contents] = (
+            metric_labels.get(contents, contents),
+            str(unit_info.get("base") or unit_info.get("label") or ""),
+            decimals if isinstance(decimals, int) else fallback_decimals,
+        )
+    metric_at, time_at = position[metric_dim], position[time_dim]
+    geo_at = position[geo_dim] if geo_dim is not None else None
+    other_at = [position[d] for d in other_dims]
+    vintages: dict[tuple[str, str], str] = {}
+    other_pairs: dict[tuple[str, ...], tuple[tuple[str, str], ...]] = {}
+    source_text, table_text = str(source_name), str(table_id)
+    observations: list[Observation] = []
+    append = observations.append
+    for cell, combo in enumerate(itertools.product(*order)):
+        contents = combo[metric_at]
+        period = combo[time_at]
+        region = combo[geo_at] if geo_at is not None else "0"
+        label, unit, decimals = per_contents[contents]
+        vintage = vintages.get((region, period))
+        if vintage is None:
+            vintage = vintages[(region, period)] = vintage_for(region, period)
+        if other_at:
+            others = tuple(combo[i] for i in other_at)
+            pairs = other_pairs.get(others)
+            if pairs is None:
+                pairs = other_pairs[others] = tuple(zip(other_dims, others, strict=True))
+        else:
+            pairs = ()
+        append(
             Observation(
-                source=str(source_name),
-                table=str(table_id),
-                contents_code=contents,
-                contents_label=metric_labels.get(contents, contents),
-                region_code=region,
-                region_vintage=vintage_for(region, period),
-                period=period,
-                value=value,
-                status=status,
-                unit=str(unit_info.get("base") or unit_info.get("label") or ""),
-                decimals=decimals if isinstance(decimals, int) else fallback_decimals,
-                updated=updated,
-                dimensions=tuple((d, combo[position[d]]) for d in other_dims),
+                source_text,
+                table_text,
+                contents,
+                label,
+                region,
+                vintage,
+                period,
+                values[cell],
+                statuses.get(cell),
+                unit,
+                decimals,
+                updated,
+                pairs,
             )
         )
     return ParseResult(FORMAT, observations=tuple(observations))
@@ -294,11 +319,20 @@ def _values(
             problems.add("value", f"{len(raw)} values, size gives {shape} = {cell_count}")
             return None
         out: list[Decimal | None] = []
+        append = out.append
         for i, item in enumerate(raw):
-            ok, number = _number(item)
-            if not ok:
-                problems.add(f"value[{i}]", f"{item!r} is not a number or null", kind="value[]")
-            out.append(number)
+            kind = type(item)  # the common cases first; a national table has many cells
+            if item is None:
+                append(None)
+            elif kind is Decimal and item.is_finite():
+                append(item)
+            elif kind is int:
+                append(Decimal(item))
+            else:
+                ok, number = _number(item)
+                if not ok:
+                    problems.add(f"value[{i}]", f"{item!r} is not a number or null", kind="value[]")
+                append(number)
         return out
     if isinstance(raw, Mapping):
         dense: list[Decimal | None] = [None] * cell_count
