@@ -124,10 +124,21 @@ def _brute_force(problem):
         groups = [c.group for c in chosen if c.group]
         if len(groups) != len(set(groups)):
             continue
+        if not all(_holds(constraint, chosen) for constraint in problem.constraints):
+            continue
         value = sum(c.value for c in chosen)
         if best is None or value > best + 1e-9:
             best = value
     return best
+
+
+def _holds(constraint, chosen):
+    inside = [c for c in chosen if c.id in constraint.ids]
+    if constraint.type.value == "min_count":
+        return len(inside) >= constraint.limit
+    if constraint.type.value == "max_count":
+        return len(inside) <= constraint.limit
+    return sum(c.cost for c in inside) <= constraint.limit + 1e-9
 
 
 @st.composite
@@ -146,14 +157,29 @@ def portfolios(draw):
         if i and draw(st.booleans()):
             candidate["requires"] = [f"c{draw(st.integers(0, i - 1))}"]
         candidates.append(candidate)
-    return {"budget": draw(st.integers(0, 80)), "candidates": candidates}
+    constraints = []
+    for _ in range(draw(st.integers(0, 2))):
+        kind = draw(st.sampled_from(["min_count", "max_count", "max_cost"]))
+        ids = draw(
+            st.lists(st.sampled_from([c["id"] for c in candidates]), min_size=1, unique=True)
+        )
+        limit = {"amount": draw(st.integers(0, 60))} if kind == "max_cost" else {}
+        if not limit:
+            limit = {"count": draw(st.integers(0, len(ids)))}
+        constraints.append({"type": kind, "ids": ids, **limit})
+    return {
+        "budget": draw(st.integers(0, 80)),
+        "candidates": candidates,
+        "constraints": constraints,
+    }
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(portfolios())
 def test_never_over_budget_always_mandatory_and_optimal(data):
-    """Properties: within budget, every mandatory candidate funded, value equals brute force;
-    infeasible exactly when brute force finds nothing."""
+    """Properties: within budget, every mandatory candidate funded, requires, groups and side
+    constraints honoured, value equals brute force; infeasible exactly when brute force finds
+    nothing."""
     problem = parse_portfolio(data)
     result = solve_portfolio(problem, marginals=False)
     expected = _brute_force(problem)
@@ -164,6 +190,11 @@ def test_never_over_budget_always_mandatory_and_optimal(data):
     assert result.total_cost <= problem.budget + 1e-9
     mandatory = {c.id for c in problem.candidates if c.mandatory}
     assert mandatory <= set(result.selected)
+    chosen = [c for c in problem.candidates if c.id in result.selected]
+    assert all(set(c.requires) <= set(result.selected) for c in chosen)
+    groups = [c.group for c in chosen if c.group is not None]
+    assert len(groups) == len(set(groups))
+    assert all(_holds(constraint, chosen) for constraint in problem.constraints)
     assert result.total_value == pytest.approx(expected)
     greedy = greedy_selection(problem)
     if greedy is not None:
