@@ -26,6 +26,7 @@ import time
 import tracemalloc
 import warnings
 from collections.abc import Callable
+from importlib.metadata import version
 from typing import Any
 
 import numpy as np
@@ -110,6 +111,7 @@ def _peers(matrix: np.ndarray, weights: np.ndarray, cost: np.ndarray) -> dict[st
 
     objectives = [min if c else max for c in cost]
     types = np.where(cost, -1, 1)
+    sk_version, pm_version = version("scikit-criteria"), version("pymcdm")
 
     def sk_wsm():
         dm = skc.mkdm(matrix, objectives, weights=weights)
@@ -130,10 +132,10 @@ def _peers(matrix: np.ndarray, weights: np.ndarray, cost: np.ndarray) -> dict[st
         return rrankdata(method(matrix, weights, types))
 
     return {
-        "wsm:scikit-criteria 0.10": sk_wsm,
-        "wsm:pymcdm 1.4": pm_wsm,
-        "topsis:scikit-criteria 0.10": sk_topsis,
-        "topsis:pymcdm 1.4": pm_topsis,
+        f"wsm:scikit-criteria {sk_version}": sk_wsm,
+        f"wsm:pymcdm {pm_version}": pm_wsm,
+        f"topsis:scikit-criteria {sk_version}": sk_topsis,
+        f"topsis:pymcdm {pm_version}": pm_topsis,
     }
 
 
