@@ -159,3 +159,28 @@ def test_weights_that_are_all_zero_are_rejected(stochastic):
     data["criteria"][0]["weight"] = {"min": 0.2, "max": 0.6}
     if stochastic:
         assert parse_problem(data, stochastic=True).criteria[0].weight.high == 0.6
+
+
+def test_xlsx_intervals_for_smaa(tmp_path):
+    """Weight columns weight_min/weight_max and a text interval «2..3,5» (decimal comma) in a
+    score cell become the same intervals as in JSON."""
+    workbook = Workbook()
+    criteria = workbook.active
+    criteria.title = "Criteria"
+    criteria.append(["ID", "Name", "Direction", "weight_min", "weight_max"])
+    criteria.append(["nytte", "Nytte", "benefit", 0.2, 0.7])
+    criteria.append(["ressurs", "Ressurs", "cost", None, None])
+    alternatives = workbook.create_sheet("alternatives")
+    alternatives.append(["id", "name", "nytte", "ressurs"])
+    alternatives.append([1, "Tiltak 1", "2..3,5", 4])
+    alternatives.append([2, "Tiltak 2", 3, 1])
+    path = tmp_path / "usikker.xlsx"
+    workbook.save(path)
+    problem = parse_problem(read_xlsx(path), stochastic=True)
+    assert problem.alternative_ids == ("1", "2")
+    assert problem.criteria[0].weight.low == 0.2 and problem.criteria[0].weight.high == 0.7
+    assert problem.criteria[1].weight is None
+    interval = problem.alternatives[0].score("nytte")
+    assert (interval.low, interval.high) == (2.0, 3.5)
+    with pytest.raises(InputError):
+        parse_problem(read_xlsx(path))
