@@ -80,6 +80,7 @@ class StoredObservation(models.Model):
         null=True,
         blank=True,
         related_name="indicator_observations",
+        db_index=False,  # indexed where set only; see Meta
     )
     key_hash = models.CharField(max_length=64)
     ordinal = models.BigIntegerField(
@@ -107,7 +108,12 @@ class StoredObservation(models.Model):
     is_current = models.BooleanField(default=True)
     superseded_at = models.DateTimeField(null=True, blank=True)
     superseded_by = models.ForeignKey(
-        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,  # indexed where set only; see Meta
     )
 
     class Meta:
@@ -118,11 +124,24 @@ class StoredObservation(models.Model):
                 name="insight_one_current_per_key",
             )
         ]
+        # A national import writes hundreds of thousands of rows, each into every index, so
+        # there are few indexes, and those on columns that are mostly empty (a municipality's
+        # own figures, a later version) hold only the rows where the column is set.
+        # ``insight_obs_lookup`` also serves every query by table.
         indexes = [
             models.Index(
                 fields=["table", "contents_code", "region_code"], name="insight_obs_lookup"
             ),
-            models.Index(fields=["source", "table", "is_current"], name="insight_obs_table"),
+            models.Index(
+                fields=["municipality"],
+                name="insight_obs_own",
+                condition=models.Q(municipality__isnull=False),
+            ),
+            models.Index(
+                fields=["superseded_by"],
+                name="insight_obs_superseded_by",
+                condition=models.Q(superseded_by__isnull=False),
+            ),
             # Earlier versions only: the current one is found through the unique constraint
             # above, so a new row (the bulk of any import) has one random key less to index.
             models.Index(
