@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from losen.domain.errors import InputError
-from losen.domain.mcda.smaa import _hit_and_run, sample_weights, smaa
+from losen.domain.mcda.smaa import _confidence, _hit_and_run, sample_weights, smaa
 
 
 def _problem():
@@ -103,3 +103,18 @@ def test_confidence_matches_a_brute_force_estimate():
         expected = np.mean(utilities[:, i] >= utilities.max(axis=1) - 1e-12)
         assert result.confidence[i] == pytest.approx(expected, abs=0.015)
     assert result.confidence.max() < 1
+
+
+def test_confidence_against_the_analytic_shares():
+    """One criterion, values already on [0, 1]: A ~ U(0.7, 1), B = 0.8, C ~ U(0, 0.85),
+    D = 0.1; A and B have central weight 1. A wins when A >= 0.8 and A >= C:
+    (0.85² - 0.8²) / (2 · 0.85 · 0.3) + 0.15 / 0.3 = 0.6618; B wins when A <= 0.8 and
+    C <= 0.8: (0.1 / 0.3)(0.8 / 0.85) = 0.3137. C, never a winner itself, still counts."""
+    low = np.array([[0.7], [0.8], [0.0], [0.1]])
+    high = np.array([[1.0], [0.8], [0.85], [0.1]])
+    central = np.array([[1.0], [1.0], [np.nan], [np.nan]])
+    rng = np.random.Generator(np.random.PCG64(8))
+    confidence = _confidence(rng, central, low, high, 200_000)
+    assert confidence[0] == pytest.approx((0.85**2 - 0.8**2) / (2 * 0.85 * 0.3) + 0.5, abs=0.005)
+    assert confidence[1] == pytest.approx(0.1 / 0.3 * 0.8 / 0.85, abs=0.005)
+    assert confidence[2:].tolist() == [0.0, 0.0]

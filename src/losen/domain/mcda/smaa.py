@@ -38,9 +38,9 @@ are done with ``numpy.einsum``, which does not call the multithreaded BLAS; the 
 products with the score draws are matrix–vector products too small for BLAS to thread. On
 the shared 2-core test machine, BLAS threads that wait for a busy core made the benchmark
 case (10 000 samples, 200 alternatives, 8 criteria) take 1.2–1.3 s instead of 0.3 s;
-without them it takes about 0.2–0.3 s at the same load. The confidence pass compares each
-winner only with the alternatives that can reach its lowest possible value (usually a
-handful).
+without them it takes about 0.2–0.3 s at the same load. The confidence pass draws scores
+only for alternatives that can reach some winner's lowest possible value, and multiplies
+them by the central weights in products small enough for BLAS to keep on one thread.
 """
 
 from __future__ import annotations
@@ -56,6 +56,7 @@ REJECTION_MIN_RATE = 0.05
 HIT_AND_RUN_SWEEPS = 40
 _BLOCK_ELEMENTS = 2_000_000
 _CONTENDER_MARGIN = 1e-9
+_SMALL_PRODUCT = 65_536
 
 
 @dataclass(frozen=True, eq=False)
@@ -285,44 +286,48 @@ def _confidence(
     """Confidence factors: share of score draws in which each alternative wins at its central
     weights.
 
-    Only the alternatives that can reach a winner's lowest possible value under its central
-    weights (its *contenders*) are drawn and compared; the others lose in every draw, so
-    leaving them out changes no outcome. The draws are fresh, independent of the first pass,
-    and shared by all winners.
+    Only alternatives that can reach some winner's lowest possible value under that winner's
+    central weights are drawn; the others lose in every draw, so leaving them out changes no
+    outcome. The draws are fresh, independent of the first pass, and shared by all winners.
+    Each block of draws is multiplied by every winner's central weights in matrix products
+    of at most :data:`_SMALL_PRODUCT` multiply-adds each, which BLAS runs on one thread.
     """
     m, n = value_low.shape
     confidence = np.zeros(m)
     winners = np.flatnonzero(~np.isnan(central[:, 0]))
     if winners.size == 0:
         return confidence
-    lowest = np.minimum(value_low, value_high)
-    highest = np.maximum(value_low, value_high)
+    k = winners.size
     weights = central[winners]
-    floor = np.einsum("kn,kn->k", weights, lowest[winners])
-    reach = np.einsum("kn,mn->km", weights, highest)
+    floor = np.einsum("kn,kn->k", weights, np.minimum(value_low, value_high)[winners])
+    reach = np.einsum("kn,mn->km", weights, np.maximum(value_low, value_high))
     contenders = reach >= floor[:, None] - _CONTENDER_MARGIN
-    contenders[np.arange(winners.size), winners] = True
+    contenders[np.arange(k), winners] = True
     drawn = np.flatnonzero(contenders.any(axis=0))
     base = value_low[drawn].astype(np.float32)[:, None, :]
     span = (value_high - value_low)[drawn].astype(np.float32)[:, None, :]
     local = np.full(m, -1)
     local[drawn] = np.arange(drawn.size)
-    members = [local[np.flatnonzero(row)] for row in contenders]
     own = local[winners]
-    weights32 = weights.astype(np.float32)
-    hits = np.zeros(winners.size)
-    block = max(1, _BLOCK_ELEMENTS // (drawn.size * n))
+    weights_t = np.ascontiguousarray(weights.T, dtype=np.float32)
+    hits = np.zeros(k)
+    # Draws per matrix product (rows), and per block: a whole number of products.
+    rows = max(1, _SMALL_PRODUCT // (n * k)) if rounds > 1 else 1
+    block = rows * max(1, _BLOCK_ELEMENTS // (drawn.size * n * rows))
     for start in range(0, rounds, block):
         size = min(block, rounds - start)
+        padded = -(-size // rows) * rows
         if rounds > 1:
-            values = rng.random((drawn.size, size, n), dtype=np.float32)
+            values = rng.random((drawn.size, padded, n), dtype=np.float32)
             values *= span
             values += base
         else:
             values = base
-        for k in range(winners.size):
-            utilities = np.einsum("jsn,n->js", values[members[k]], weights32[k])
-            mine = np.einsum("sn,n->s", values[own[k]], weights32[k])
-            hits[k] += np.count_nonzero(mine >= utilities.max(axis=0) - TIE_TOLERANCE)
+        # utilities[j, s, i]: alternative j in draw s under winner i's central weights.
+        stacked = values.reshape(drawn.size, padded // rows, rows, n)
+        utilities = np.matmul(stacked, weights_t).reshape(drawn.size, padded, k)[:, :size]
+        mine = utilities[own, :, np.arange(k)]
+        best = utilities.max(axis=0).T
+        hits += np.count_nonzero(mine >= best - TIE_TOLERANCE, axis=1)
     confidence[winners] = hits / rounds
     return confidence
