@@ -271,3 +271,140 @@ def test_fetch_from_fhi_and_dry_run(monkeypatch, capsys):
 def test_fetch_uses_the_real_urllib_transport_by_default():
     assert isinstance(command.make_transport(), ind.UrllibTransport)
     assert isinstance(command.make_client().transport, ind.UrllibTransport)
+
+
+def _merger_table(tmp_path, values: dict[tuple[str, str], float | None], status=None):
+    """A small JSON-stat 2.0 file of our own with the codes of the reforms in it; *status*
+    maps (region, year) to a symbol. Combinations not in *values* are empty cells."""
+    regions = sorted({r for r, _ in values})
+    years = sorted({y for _, y in values})
+    keys = [(r, y) for r in regions for y in years]
+    cells = [values.get(key) for key in keys]
+    status = {str(keys.index(key)): symbol for key, symbol in (status or {}).items()}
+    doc = {
+        "version": "2.0",
+        "class": "dataset",
+        "label": "99901: Prøvetabell (K)",
+        "source": "Statistisk sentralbyrå",
+        "id": ["KOKkommuneregion0000", "ContentsCode", "Tid"],
+        "size": [len(regions), 1, len(years)],
+        "role": {"time": ["Tid"], "metric": ["ContentsCode"]},
+        "dimension": {
+            "KOKkommuneregion0000": {"category": {"index": {r: i for i, r in enumerate(regions)}}},
+            "ContentsCode": {
+                "category": {
+                    "index": {"KOSantall0000": 0},
+                    "unit": {"KOSantall0000": {"base": "antall", "decimals": 0}},
+                }
+            },
+            "Tid": {"category": {"index": {y: i for i, y in enumerate(years)}}},
+        },
+        "value": cells,
+        "status": status,
+        "extension": {"px": {"tableid": "99901"}},
+    }
+    path = tmp_path / "99901.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    return str(path)
+
+
+def _harmonise(tmp_path, capsys, *extra):
+    out = tmp_path / "harmonised.csv"
+    code = main(
+        [
+            "indicators",
+            "harmonise",
+            "--table",
+            "99901",
+            "--contents",
+            "KOSantall0000",
+            "--klass-changes",
+            _path("klass_131_changes_2008_2024.json"),
+            "--kommsummer",
+            _path("ssb_kommsummer_1994_2024.csv"),
+            "--output",
+            str(out),
+            *extra,
+        ]
+    )
+    text = out.read_bytes().decode("utf-8") if out.exists() else ""
+    import csv
+
+    lines = [line for line in text.splitlines() if not line.startswith("#")]
+    rows = {(r[0], r[1]): r for r in csv.reader(lines[1:], delimiter=";")}
+    return code, text, rows, capsys.readouterr()
+
+
+@pytest.mark.django_db
+def test_harmonise_shows_counts_on_todays_borders_with_the_method(tmp_path, capsys):
+    values = {
+        ("0104", "2019"): 100,
+        ("0136", "2019"): 50,
+        ("3002", "2022"): 160,
+        ("3103", "2024"): 170,
+        ("1507", "2023"): 300,
+        ("1508", "2024"): 160,
+        ("1580", "2024"): 150,
+    }
+    assert main(["indicators", "import", _merger_table(tmp_path, values)]) == 0
+    code, text, rows, _ = _harmonise(tmp_path, capsys)
+    assert code == 0
+    assert text.startswith("# Kilde: Statistisk sentralbyrå (SSB), lisens CC BY 4.0\r\n")
+    assert "# Regioner på 2024-grenser" in text
+    moss = rows[("3103", "2019")]
+    assert moss[2:6] == ["150", "", "ja", "nei"]
+    assert moss[6] == "3103 = 0104 + 0136 (2020: slått sammen (summert); 2024: omnummerert)"
+    assert rows[("3103", "2022")][2] == "160" and rows[("3103", "2024")][2] == "170"
+    # Ålesund 2023 was split in 2024; without weights its successors have no 2023 figure.
+    assert rows[("1508", "2023")][2:5] == ["", "", "nei"]
+    assert "1507" in rows[("1508", "2023")][6]
+    assert ("1507", "2023") not in rows and ("3002", "2022") not in rows
+
+    code, _text, rows, _ = _harmonise(
+        tmp_path, capsys, "--weights", _path("csdata_norway_municipality_redistricting.csv")
+    )
+    assert code == 0
+    assert rows[("1508", "2023")][2:6] == ["150.0", "", "ja", "ja"]
+    assert rows[("1580", "2023")][2:6] == ["150.0", "", "ja", "ja"]
+    assert "0.5×1507" in rows[("1580", "2023")][6]
+
+    code, _text, rows, _ = _harmonise(tmp_path, capsys, "--region", "3103")
+    assert {region for region, _ in rows} == {"3103"}
+
+
+@pytest.mark.django_db
+def test_harmonise_keeps_a_suppressed_part_and_marks_ratios_before_a_merger(tmp_path, capsys):
+    values = {("0104", "2019"): 100, ("0136", "2019"): None, ("3002", "2022"): 12.5}
+    path = _merger_table(tmp_path, values, status={("0136", "2019"): ":"})
+    assert main(["indicators", "import", path]) == 0
+    _code, _text, rows, _ = _harmonise(tmp_path, capsys)
+    assert rows[("3103", "2019")][2:5] == ["", ":", "ja"]
+
+    code, text, rows, _ = _harmonise(tmp_path, capsys, "--ratio")
+    assert code == 0 and "andeler" in text
+    assert rows[("3103", "2022")][2:5] == ["12.5", "", "ja"]
+    assert rows[("3103", "2019")][4] == "nei"
+
+
+@pytest.mark.django_db
+def test_harmonise_without_stored_figures_or_with_a_bad_registry_exits_2(tmp_path, capsys):
+    code, _text, _rows, captured = _harmonise(tmp_path, capsys)
+    assert code == 2 and "ingen lagrede tall for tabell 99901" in captured.err
+    bad = tmp_path / "klass.json"
+    bad.write_text("[1, 2]", encoding="utf-8")
+    code = main(
+        [
+            "indicators",
+            "harmonise",
+            "--table",
+            "99901",
+            "--contents",
+            "KOSantall0000",
+            "--klass-changes",
+            str(bad),
+            "--kommsummer",
+            _path("ssb_kommsummer_1994_2024.csv"),
+        ]
+    )
+    assert code == 2
+    assert "kan ikke lese kommuneregisteret" in capsys.readouterr().err

@@ -72,6 +72,44 @@ def register(subparsers) -> None:
     )
     fetch.set_defaults(handler=fetch_command)
 
+    harmonise = actions.add_parser(
+        "harmonise",
+        help="vis en lagret serie på dagens kommunegrenser, med metoden for hvert tall",
+    )
+    harmonise.add_argument("--table", required=True, metavar="ID")
+    harmonise.add_argument("--contents", required=True, metavar="KODE", help="innholdskode")
+    harmonise.add_argument(
+        "--klass-changes",
+        required=True,
+        type=Path,
+        metavar="FIL",
+        help="KLASS 131 endringsliste (JSON fra /classifications/131/changes)",
+    )
+    harmonise.add_argument(
+        "--kommsummer",
+        required=True,
+        type=Path,
+        metavar="FIL",
+        help="SSBs KommSummer-gruppering (CSV: GRUPPEKODE, GRUPPETEKST, KODE, TEKST)",
+    )
+    harmonise.add_argument(
+        "--weights",
+        type=Path,
+        metavar="FIL",
+        help="vekter for delte kommuner (FHIs csdata-tabell); uten dem er de ikke sammenlignbare",
+    )
+    harmonise.add_argument(
+        "--ratio",
+        action="store_true",
+        help="tallet er en andel eller et forhold: beholdes ved omnummerering, ellers ikke "
+        "sammenlignbart før reformen",
+    )
+    harmonise.add_argument("--region", nargs="+", metavar="KODE", help="bare disse (dagens koder)")
+    harmonise.add_argument("--source", help="bare denne kilden")
+    harmonise.add_argument("--municipality", metavar="KOMMUNENUMMER")
+    harmonise.add_argument("--output", "-o", type=Path)
+    harmonise.set_defaults(handler=harmonise_command)
+
     template = actions.add_parser("template", help="skriv en tom importmal (CSV eller XLSX)")
     template.add_argument("kind", metavar="TYPE", help="is-24-8, brukerplan eller lokal")
     template.add_argument("--format", choices=["csv", "xlsx"], default="csv")
@@ -210,6 +248,102 @@ def _write(body: bytes, output: Path | None) -> None:
         output.write_bytes(body)
     except OSError as error:
         raise CommandError(f"kan ikke skrive {output}: {error.strerror or error}") from error
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        raise CommandError(f"kan ikke lese {path}: {error.strerror or error}") from error
+
+
+def harmonise_command(args) -> int:
+    """Write a stored series on today's borders as CSV, each figure with how it was made.
+
+    Counts are summed over mergers and shared out over splits by the weights given; a split
+    without weights, or a missing part, gives a figure marked not comparable. With ``--ratio``
+    a published ratio is kept across a renumbering and marked not comparable before a merger or
+    split (recomputing a ratio needs its numerator and denominator, see indicators.md).
+    """
+    import csv
+    import io
+
+    from losen.domain import indicators as ind
+
+    klass, kommsummer = _read(args.klass_changes), _read(args.kommsummer)
+    weights_data = _read(args.weights) if args.weights else None
+    try:
+        registry = ind.load_registry(klass, kommsummer)
+        weights = (
+            ind.split_weights_from_csdata(weights_data, args.weights.name)
+            if weights_data is not None
+            else ()
+        )
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError) as error:
+        raise CommandError(f"kan ikke lese kommuneregisteret eller vektene: {error}") from error
+    from losen.domain.indicators.regions import load_kommsummer
+
+    conflicts = [
+        f"KLASS gir {c.code} ({c.year}) → {', '.join(c.ours) or '–'}, KommSummer {c.kommsummer}"
+        for c in registry.check_against_kommsummer(load_kommsummer(kommsummer))
+        if c.kind == "conflict"
+    ]
+    setup_django()
+    from losen.apps.insight.services import domain_observations, visible_rows
+
+    municipality = _municipality(args.municipality)
+    rows = visible_rows(municipality).filter(table=args.table, contents_code=args.contents)
+    if args.source:
+        rows = rows.filter(source=args.source)
+    observations = domain_observations(rows.order_by("ordinal", "id"))
+    if not observations:
+        raise CommandError(f"ingen lagrede tall for tabell {args.table}, {args.contents}")
+    if args.ratio:
+        result = ind.harmonise_published_ratios(observations, registry)
+    else:
+        result = ind.harmonise_counts(observations, registry, weights)
+    wanted = set(args.region or ())
+    figures = [h for h in result.observations if not wanted or h.observation.region_code in wanted]
+    figures.sort(key=lambda h: (h.observation.region_code, h.observation.period))
+    dims = sorted({d for h in figures for d, _ in h.observation.dimensions})
+    out = io.StringIO(newline="")
+    for line in ind.attribution_for({o.source for o in observations}):
+        out.write(f"# {line}\r\n")
+    out.write(
+        f"# Regioner på {registry.current_year}-grenser (KLASS 131 og SSBs KommSummer); "
+        f"{'andeler' if args.ratio else 'antall'}\r\n"
+    )
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(
+        ["regionkode", "periode", "verdi", "status", "sammenlignbar", "anslått", "metode"]
+        + ["dim:" + d for d in dims]
+    )
+    for h in figures:
+        obs = h.observation
+        given = dict(obs.dimensions)
+        writer.writerow(
+            [
+                obs.region_code,
+                obs.period,
+                "" if obs.value is None else str(obs.value),
+                obs.status or "",
+                "ja" if h.comparable else "nei",
+                "ja" if h.estimated else "nei",
+                h.method,
+            ]
+            + [given.get(d, "") for d in dims]
+        )
+    _write(out.getvalue().encode("utf-8"), args.output)
+    notes = [*conflicts, *(str(n) for n in result.notes)]
+    for note in notes[:NOTES_SHOWN]:
+        print(f"merk: {note}", file=sys.stderr)
+    if len(notes) > NOTES_SHOWN:
+        print(f"merk: … og {len(notes) - NOTES_SHOWN} til av samme slag", file=sys.stderr)
+    return EXIT_OK
+
+
+#: Notes printed by ``harmonise`` (cells left out, registry conflicts) before a count of the rest.
+NOTES_SHOWN = 10
 
 
 def template_command(args) -> int:
