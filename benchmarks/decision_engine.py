@@ -206,8 +206,10 @@ def bench_smaa(results: dict[str, Any]) -> None:
     high = low + rng.uniform(0, 1.5, size=(m, n))
     cost = np.arange(n) % 2 == 0
     print("SMAA-2, 10 000 samples × 200 alternatives × 8 criteria")
+    wide = low + rng.uniform(0, 10, size=(m, n))
     cases = (
         ("interval scores, weights free", low, high, np.zeros(n), np.ones(n)),
+        ("wide interval scores, weights free", low, wide, np.zeros(n), np.ones(n)),
         ("exact scores, weights free", low, low, np.zeros(n), np.ones(n)),
         ("interval scores, interval weights", low, high, np.full(n, 0.05), np.full(n, 0.25)),
     )

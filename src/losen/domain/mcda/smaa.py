@@ -313,7 +313,7 @@ def _confidence(
     hits = np.zeros(k)
     # Draws per matrix product (rows), and per block: a whole number of products.
     rows = max(1, _SMALL_PRODUCT // (n * k)) if rounds > 1 else 1
-    block = rows * max(1, _BLOCK_ELEMENTS // (drawn.size * n * rows))
+    block = rows * max(1, _BLOCK_ELEMENTS // (drawn.size * max(n, k) * rows))
     for start in range(0, rounds, block):
         size = min(block, rounds - start)
         padded = -(-size // rows) * rows
