@@ -51,3 +51,33 @@ def test_attached_figure_is_frozen_audited_and_tenant_bound(demo):
     with pytest.raises(ValueError):
         attach_indicator(actor=None, municipality=nabovik, target=unit, snapshot=snapshot)
     assert IndicatorAttachment.objects.count() == 1
+
+
+def test_attached_figures_render_for_another_modules_page(demo):
+    """The include other modules use: each figure with unit, period, source and status."""
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    from losen.apps.insight.services import attached_figures
+
+    fjordvik = demo["fjordvik"]
+    unit = Unit.objects.get(municipality=fjordvik, name="Hjemmetjenesten")
+    assert (
+        render_to_string(
+            "insight/_attached_figures.html", {"figures": attached_figures(fjordvik, unit)}
+        ).strip()
+        == ""
+    )
+    rate = indicator_snapshot(fjordvik, "hjemmetjenester-80")
+    suppressed = indicator_snapshot(fjordvik, "brukerplan-rus-bolig-rod", period="2017")
+    for snapshot in (rate, suppressed):
+        attach_indicator(actor=None, municipality=fjordvik, target=unit, snapshot=snapshot)
+    with translation.override("nb"):
+        html = render_to_string(
+            "insight/_attached_figures.html", {"figures": attached_figures(fjordvik, unit)}
+        )
+    assert "Tall saken bygger på" in html
+    assert rate.value.replace(".", ",") in html and rate.unit in html
+    assert f"<td>{rate.period}</td>" in html and "tabell 12003" in html
+    assert '<abbr title="prikket av personvernhensyn">:</abbr>' in html
+    assert "Syntetiske tall laget av Losen" in html

@@ -774,3 +774,30 @@ def attachments_for(municipality, target):
             target_id=str(getattr(target, "external_id", None) or target.pk),
         )
     )
+
+
+def attached_figures(municipality, target) -> dict:
+    """What ``insight/_attached_figures.html`` shows for *target*: its attached figures, each
+    value written the way the page's language writes numbers, and the attribution they owe.
+
+    Another module's template includes it with
+    ``{% include "insight/_attached_figures.html" with figures=… %}``.
+    """
+    from django.utils.formats import number_format
+
+    rows = []
+    attribution: list[str] = []
+    for attachment in attachments_for(municipality, target):
+        snapshot = attachment.snapshot
+        text = snapshot.get("value")
+        shown = ""
+        if text is not None:
+            places = len(text.partition(".")[2])
+            shown = number_format(
+                Decimal(text), decimal_pos=places, use_l10n=True, force_grouping=True
+            )
+        rows.append({"attachment": attachment, "snapshot": snapshot, "value": shown})
+        for line in snapshot.get("attribution", []):
+            if line not in attribution:
+                attribution.append(line)
+    return {"rows": rows, "attribution": attribution}
