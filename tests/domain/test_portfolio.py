@@ -245,3 +245,52 @@ def test_time_limit_without_incumbent_falls_back_to_greedy(monkeypatch):
     assert result.total_cost <= problem.budget
     assert result.gap == pytest.approx((30.0 - result.total_value) / 30.0)
     assert "grådige" in result.reasons[0]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    costs=st.lists(
+        st.integers(min_value=200, max_value=5_000).map(lambda k: float(k * 1_000)),
+        min_size=4,
+        max_size=9,
+    ),
+    values=st.lists(st.integers(min_value=1, max_value=50), min_size=9, max_size=9),
+    max_cost_share=st.floats(min_value=0.3, max_value=0.9),
+)
+def test_one_krone_short_of_the_optimum_never_buys_it(costs, values, max_cost_share):
+    """Kroner-scale budgets: the solver's tolerance never lets a portfolio go 1 kr over.
+
+    HiGHS accepts 0.9999996 as 1; on costs of millions that is about a krone over budget.
+    Shrinking the budget to 1 kr below the optimum's cost must give a portfolio that fits,
+    and the same for a ``max_cost`` limit 1 kr below what the optimum spends on its ids.
+    """
+    candidates = [
+        {"id": f"c{i}", "cost": cost, "value": values[i], "mandatory": i == 0}
+        for i, cost in enumerate(costs)
+    ]
+    problem = parse_portfolio({"budget": sum(costs) * 0.8, "candidates": candidates})
+    first = solve_portfolio(problem, marginals=False)
+    if first.status is not Status.OPTIMAL or first.total_cost <= costs[0]:
+        return
+    tighter = solve_portfolio(
+        parse_portfolio({"budget": first.total_cost - 1, "candidates": candidates}),
+        marginals=False,
+    )
+    assert tighter.status is Status.OPTIMAL
+    assert tighter.total_cost <= first.total_cost - 1
+    chosen = [c["id"] for c in candidates[1:] if c["id"] in first.selected]
+    spent = sum(c["cost"] for c in candidates if c["id"] in chosen)
+    limited = solve_portfolio(
+        parse_portfolio(
+            {
+                "budget": sum(costs),
+                "candidates": candidates,
+                "constraints": [{"type": "max_cost", "ids": chosen, "amount": spent - 1}],
+            }
+        ),
+        marginals=False,
+    )
+    assert limited.status is Status.OPTIMAL
+    cost_of = {c["id"]: c["cost"] for c in candidates}
+    assert sum(cost_of[i] for i in limited.selected if i in chosen) <= spent - 1
+    assert limited.total_cost <= sum(costs)
