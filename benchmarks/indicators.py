@@ -18,7 +18,10 @@ What runs, in one command (``.venv/bin/python -m benchmarks --only indicators``)
    be reached), a child process with its own Django settings migrates an empty database and
    imports the file with :func:`losen.apps.insight.services.import_file`, the service
    ``losen indicators import`` calls, with the command's progress bar. It then imports the
-   same file again (nothing may change), and times the dashboard (``/styringsinformasjon/``)
+   same file again (nothing may change), then a revised file (a new update date on every
+   cell, as in SSB's 15 June revision; timed for information, the issue sets no limit, but every
+   value must be replaced and the earlier ones kept; ``--no-revision`` skips it), and times
+   the dashboard (``/styringsinformasjon/``)
    for a leader of one municipality (code 4601, compared with ``EKG12`` and ``EAK``) with
    Django's test client: one cold request (the first in the process), then the median and
    worst of warm requests. Losen keeps no page cache, so "warm" means only that the process
@@ -147,7 +150,7 @@ def _peak_rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def worker(engine: str, file_path: Path, runs: int) -> dict:
+def worker(engine: str, file_path: Path, runs: int, revised_path: Path | None = None) -> dict:
     """Migrate, import twice and time the dashboard; runs with Django set up for one database."""
     import io
 
@@ -198,6 +201,18 @@ def worker(engine: str, file_path: Path, runs: int) -> dict:
     again = import_file(actor=None, data=data, file_name=file_path.name)
     reimport_s = time.perf_counter() - start
 
+    revision: dict = {}
+    if revised_path is not None:
+        start = time.perf_counter()
+        revised = import_file(actor=None, data=revised_path.read_bytes(), file_name="revidert.json")
+        revision = {
+            "revised_s": time.perf_counter() - start,
+            "revised": revised.revised,
+            "rows_after_revision": StoredObservation.objects.count(),
+            "current_after_revision": StoredObservation.objects.filter(is_current=True).count(),
+            "linked": StoredObservation.objects.filter(superseded_by__isnull=False).count(),
+        }
+
     client = Client()
     client.force_login(leader)
     url = "/styringsinformasjon/"
@@ -230,6 +245,7 @@ def worker(engine: str, file_path: Path, runs: int) -> dict:
         "warm_runs": runs,
         "page_shows_the_table": "12209" in page and "tabell 12209 ennå" not in page,
         "peak_rss_mib": _peak_rss_mib(),
+        **revision,
     }
 
 
@@ -255,7 +271,9 @@ def _child_env(var_dir: Path, database_url: str | None) -> dict[str, str]:
     return env
 
 
-def run_child(engine: str, file_path: Path, var_dir: Path, url: str | None, runs: int) -> dict:
+def run_child(
+    engine: str, file_path: Path, var_dir: Path, url: str | None, runs: int, revised: Path | None
+) -> dict:
     var_dir.mkdir(parents=True, exist_ok=True)
     out = var_dir / "result.json"
     command = [
@@ -270,6 +288,7 @@ def run_child(engine: str, file_path: Path, var_dir: Path, url: str | None, runs
         str(out),
         "--runs",
         str(runs),
+        *(["--revised", str(revised)] if revised else []),
     ]
     done = subprocess.run(command, env=_child_env(var_dir, url), cwd=REPO, check=False)
     if done.returncode != 0 or not out.exists():
@@ -342,6 +361,13 @@ def report(result: dict, verdicts: list[dict]) -> None:
         f"    re-import of the same file: {result['reimport_s']:.2f} s, "
         f"{result['reimport_changed']} rows changed"
     )
+    if "revised_s" in result:
+        print(
+            f"    import of a revised table (new update date on every cell): "
+            f"{result['revised_s']:.2f} s, {result['revised']} revised; afterwards "
+            f"{result['rows_after_revision']} rows, {result['current_after_revision']} current, "
+            f"{result['linked']} linked to their successor (no limit in the issue)"
+        )
     print(
         f"    dashboard for {OWN_CODE}: cold (first request) {result['cold_ms']:.1f} ms; "
         f"warm median {result['warm_median_ms']:.1f} ms, best {result['warm_best_ms']:.1f} ms, "
@@ -363,6 +389,17 @@ def report(result: dict, verdicts: list[dict]) -> None:
         f"{result['reimport_changed']} changed",
         result["reimport_changed"] == 0,
     )
+    if "revised_s" in result:
+        n = result["in_file"]
+        verdict(
+            verdicts,
+            f"{engine}: a revised table replaces the values and keeps the history",
+            f"{result['revised']} revised, {result['rows_after_revision']} rows kept",
+            result["revised"] == n
+            and result["rows_after_revision"] == 2 * n
+            and result["current_after_revision"] == n
+            and result["linked"] == n,
+        )
     verdict(
         verdicts,
         f"{engine}: dashboard for one municipality < {DASHBOARD_LIMIT_MS:.0f} ms (warm median)",
@@ -383,10 +420,14 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--file", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--result", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--revised", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--no-revision", action="store_true", help="skip importing a revised table (faster)"
+    )
     args, _others = parser.parse_known_args(argv)
 
     if args.worker:
-        result = worker(args.worker, args.file, args.runs)
+        result = worker(args.worker, args.file, args.runs, args.revised)
         args.result.write_text(json.dumps(result))
         return 0
 
@@ -405,10 +446,23 @@ def main(argv: list[str]) -> int:
             f"{len(table['status'])} with a status, in {time.perf_counter() - start:.1f} s",
             flush=True,
         )
+        revised_path = None
+        if not args.no_revision:
+            # SSB's 15 June revision: a new update date on every cell, and some new values.
+            table["updated"] = "2025-06-15T06:00:00Z"
+            values = table["value"]
+            for cell in range(0, len(values), 97):
+                if values[cell] is not None:
+                    values[cell] += 1
+            revised_path = tmp_path / "12209-national-revised.json"
+            revised_path.write_text(json.dumps(table, separators=(",", ":")))
         del table
 
         try:
-            report(run_child("sqlite", file_path, tmp_path / "sqlite", None, args.runs), verdicts)
+            sqlite = run_child(
+                "sqlite", file_path, tmp_path / "sqlite", None, args.runs, revised_path
+            )
+            report(sqlite, verdicts)
         except RuntimeError as error:
             verdict(verdicts, "sqlite: import and dashboard", str(error), False)
 
@@ -417,9 +471,10 @@ def main(argv: list[str]) -> int:
             url = _database_url(args.postgres_url, BENCH_DB)
             try:
                 _create_database(args.postgres_url)
-                report(
-                    run_child("postgresql", file_path, tmp_path / "pg", url, args.runs), verdicts
+                postgres = run_child(
+                    "postgresql", file_path, tmp_path / "pg", url, args.runs, revised_path
                 )
+                report(postgres, verdicts)
             except RuntimeError as error:
                 verdict(verdicts, "postgresql: import and dashboard", str(error), False)
             finally:

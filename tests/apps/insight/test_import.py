@@ -246,3 +246,30 @@ def test_values_are_kept_as_exact_text():
     assert to_domain(row).value.as_tuple() == Decimal("12.30").as_tuple()
     suppressed = StoredObservation.objects.get(region_code="4698")
     assert suppressed.status == ":" and suppressed.value is None
+
+
+def test_a_large_import_refreshes_planner_statistics(monkeypatch):
+    """After a large import PostgreSQL's statistics are refreshed (SQLite has nothing to do)."""
+    from django.db import connection
+
+    from losen.apps.insight import services
+
+    calls = []
+    original = services._refresh_statistics
+    monkeypatch.setattr(services, "ANALYZE_AFTER", 1250)
+    monkeypatch.setattr(services, "_refresh_statistics", lambda: calls.append(original()))
+    assert _import(KOSTRA).created == 1250
+    assert len(calls) == 1  # ran, inside the test's transaction on PostgreSQL too
+    monkeypatch.setattr(services, "ANALYZE_AFTER", 1251)
+    import json
+
+    doc = json.loads(shared_bytes(KOSTRA))
+    doc["updated"] = "2021-06-14T22:00:00Z"
+    outcome = import_file(actor=None, data=json.dumps(doc).encode(), file_name="revidert.json")
+    assert outcome.revised == 1250 and len(calls) == 1  # below the threshold: not refreshed
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT reltuples FROM pg_class WHERE relname = 'insight_storedobservation'"
+            )
+            assert cursor.fetchone()[0] > 0
