@@ -502,6 +502,20 @@ _INSERT_FIELDS = (
 )
 
 
+#: PostgreSQL types of the columns :func:`_row_writer` copies, by Django field type.
+_COPY_TYPES = {
+    "ForeignKey": "int8",
+    "CharField": "text",
+    "TextField": "text",
+    "BigIntegerField": "int8",
+    "DecimalField": "numeric",
+    "SmallIntegerField": "int2",
+    "DateField": "date",
+    "DateTimeField": "timestamptz",
+    "BooleanField": "bool",
+}
+
+
 @contextlib.contextmanager
 def _row_writer() -> Iterator[Callable[[list[tuple[Any, ...]]], None]]:
     """A function that inserts many rows at once, bypassing the ORM, valid inside the block.
@@ -523,6 +537,14 @@ def _row_writer() -> Iterator[Callable[[list[tuple[Any, ...]]], None]]:
         raw = cursor.cursor
         if connection.vendor == "postgresql" and hasattr(raw, "copy"):
             with raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                # Told the column types, psycopg dumps each value without looking its type up:
+                # about half the client's time for a national table.
+                copy.set_types(
+                    [
+                        _COPY_TYPES[meta.get_field(name).get_internal_type()]
+                        for name in _INSERT_FIELDS
+                    ]
+                )
 
                 def copy_rows(rows: list[tuple[Any, ...]]) -> None:
                     for row in rows:
