@@ -16,6 +16,7 @@ urlpatterns = [
     path("klinisk/", include("losen.apps.clinical.urls")),
     path("styringsinformasjon/", include("losen.apps.insight.urls")),
     path("prioritering/", include("losen.apps.priorities.urls")),
+    path("vedtak/", include("losen.apps.cases.urls")),
     path("apent/", include("losen.apps.priorities.public_urls")),
 ]
 

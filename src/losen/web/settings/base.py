@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "losen.apps.clinical",
     "losen.apps.insight",
     "losen.apps.priorities",
+    "losen.apps.cases",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,84 @@
+"""Permission-checked reads of service decisions, for views and for other apps.
+
+As everywhere in Losen, a decision that does not exist, one in another municipality and one
+whose person the user has no care relation to all give the same 404, and every read is written
+to the audit log.
+"""
+
+from __future__ import annotations
+
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from losen.apps.accounts.models import Role
+from losen.apps.audit.models import Action
+from losen.apps.audit.services import record
+from losen.apps.persons.access import care_relation_for, user_may_see_persons
+from losen.apps.persons.models import CareRelationKind
+
+from .models import ServiceDecision
+from .selectors import running_decisions
+
+#: Roles that may see which decisions a planned cut touches (without names).
+ROLES_FOR_CUTS = frozenset({Role.LEDER, Role.SAKSBEHANDLER, Role.ADMIN})
+
+OBJECT_TYPE = "cases.servicedecision"
+
+
+def may_see_cuts(request) -> bool:
+    return request.municipality is not None and bool(ROLES_FOR_CUTS & set(request.roles))
+
+
+def decisions_touched_by_cut(request, *, unit, service=None, purpose: str) -> list[ServiceDecision]:
+    """The running decisions a cut at *unit* (of *service*, if given) would change.
+
+    For a leader, caseworker or administrator in the request's municipality: the list, and one
+    audit READ entry naming the decisions by external id. For anyone else, or a unit of another
+    municipality: an empty list and no entry. Show the list without names: reference, service,
+    scope, dates and status.
+    """
+    if not may_see_cuts(request) or unit.municipality_id != request.municipality.pk:
+        return []
+    decisions = list(running_decisions(request.municipality, unit=unit, service=service))
+    record(
+        actor=request.user,
+        action=Action.READ,
+        object_type=OBJECT_TYPE,
+        municipality=request.municipality,
+        details={
+            "purpose": purpose,
+            "count": len(decisions),
+            "references": [str(d.external_id) for d in decisions],
+        },
+    )
+    return decisions
+
+
+def access_decision_for_user(request, external_id, *, purpose: str = "view") -> ServiceDecision:
+    """The decision, if the user may see its person now; the read is audited. Else 404."""
+    municipality = request.municipality
+    if municipality is None or not user_may_see_persons(request):
+        raise Http404(_("Fant ikke siden."))
+    decision = (
+        ServiceDecision.objects.filter(municipality=municipality, external_id=external_id)
+        .select_related("person", "unit", "decided_by")
+        .first()
+    )
+    if decision is None:
+        raise Http404(_("Fant ikke siden."))
+    relation = care_relation_for(request, decision.person)
+    if relation is None:
+        raise Http404(_("Fant ikke siden."))
+    record(
+        actor=request.user,
+        action=Action.READ,
+        target=decision,
+        municipality=municipality,
+        details={
+            "purpose": purpose,
+            "basis": relation.kind,
+            "person": str(decision.person.external_id),
+        },
+        is_flagged=relation.kind == CareRelationKind.EMERGENCY,
+    )
+    return decision

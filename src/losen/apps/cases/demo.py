@@ -1,0 +1,160 @@
+"""Demo data for the cases app: invented decisions at two of Fjordvik's units.
+
+Eight invented persons attend the day activity service at «Bo- og aktivitetstilbud» under
+running decisions (the demo prioritisation case about day services cuts that unit). Some of
+them also get home health care or practical help from «Hjemmetjenesten». One decision has
+ended, one has run out and one is a draft, so that lists of running decisions visibly leave
+something out. The demo caseworker has a care relation to some of the persons.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.utils import timezone
+
+from losen.apps.demo.services import FAMILY_NAMES, GIVEN_NAMES, DemoContext
+from losen.apps.persons.models import CareRelation, Person
+
+from .models import DecisionStatus, ServiceDecision, ServiceKind, StatusChange
+
+PERSON_COUNT = 8
+#: How many of the persons the demo caseworker (saksbehandler) may see.
+CASEWORKER_PERSONS = 5
+
+LEGAL_DAY = "helse- og omsorgstjenesteloven § 3-2 første ledd nr. 7"
+LEGAL_HOME = "helse- og omsorgstjenesteloven § 3-2 første ledd nr. 6 bokstav a"
+LEGAL_HELP = "helse- og omsorgstjenesteloven § 3-2 første ledd nr. 6 bokstav b"
+
+FACTS = "Oppdiktet: kartlegging i hjemmet og samtale med personen og pårørende."
+REASONS = (
+    "Oppdiktet: tilbudet gir struktur i hverdagen og avlaster pårørende; personen ønsker det "
+    "selv, og et mindre omfang vurderes ikke som forsvarlig nå."
+)
+
+
+def build_demo(context: DemoContext) -> None:
+    """Create the persons, their decisions and the caseworker's care relations."""
+    fjordvik = context.fjordvik
+    rng = context.rng
+    today = timezone.localdate()
+    day_unit = fjordvik.units.get(name="Bo- og aktivitetstilbud")
+    home_unit = fjordvik.units.get(name="Hjemmetjenesten")
+    caseworker = context.users["saksbehandler"]
+    persons = []
+    for index in range(PERSON_COUNT):
+        persons.append(
+            Person.objects.create(
+                municipality=fjordvik,
+                given_name=GIVEN_NAMES[index % len(GIVEN_NAMES)],
+                family_name=FAMILY_NAMES[(index + 2) % len(FAMILY_NAMES)],
+                birth_year=rng.randint(1935, 1960),
+                unit=day_unit,
+                is_synthetic=True,
+            )
+        )
+    CareRelation.objects.bulk_create(
+        CareRelation(person=person, user=caseworker) for person in persons[:CASEWORKER_PERSONS]
+    )
+    numbers = iter(range(1201, 1300))
+    decisions: list[ServiceDecision] = []
+
+    def decision(person, unit, service, scope, *, days_ago, status=DecisionStatus.FATTET, **kw):
+        valid_from = today - dt.timedelta(days=days_ago)
+        issued = status != DecisionStatus.UTKAST
+        decisions.append(
+            ServiceDecision(
+                municipality=fjordvik,
+                person=person,
+                reference=f"{valid_from.year}/{next(numbers)}",
+                service=service,
+                unit=unit,
+                scope=scope,
+                valid_from=valid_from,
+                status=status,
+                facts=FACTS,
+                reasons=REASONS,
+                decided_at=valid_from - dt.timedelta(days=14) if issued else None,
+                decided_by=caseworker if issued else None,
+                **kw,
+            )
+        )
+
+    for index, person in enumerate(persons):
+        days = rng.choice((2, 2, 3, 5))
+        time_limited = index % 3 == 0
+        decision(
+            person,
+            day_unit,
+            ServiceKind.DAGAKTIVITETSTILBUD,
+            f"{days} dager per uke",
+            days_ago=rng.randint(60, 700),
+            status=DecisionStatus.PAKLAGET if index == 4 else DecisionStatus.FATTET,
+            legal_basis=LEGAL_DAY,
+            applied_for="Oppdiktet: dagaktivitetstilbud på hverdager.",
+            hours_per_week=Decimal(days * 5),
+            valid_to=today + dt.timedelta(days=rng.randint(90, 365)) if time_limited else None,
+            review_on=today + dt.timedelta(days=rng.randint(30, 180)),
+        )
+    # At «Hjemmetjenesten»: home health care and practical help for some of the same persons.
+    for person, service, hours, legal in (
+        (persons[1], ServiceKind.HELSETJENESTER_I_HJEMMET, "3.5", LEGAL_HOME),
+        (persons[2], ServiceKind.PRAKTISK_BISTAND, "2", LEGAL_HELP),
+        (persons[3], ServiceKind.HELSETJENESTER_I_HJEMMET, "7", LEGAL_HOME),
+        (persons[5], ServiceKind.PRAKTISK_BISTAND, "1.5", LEGAL_HELP),
+    ):
+        decision(
+            person,
+            home_unit,
+            service,
+            f"{hours.replace('.', ',')} timer per uke",
+            days_ago=rng.randint(30, 500),
+            legal_basis=legal,
+            hours_per_week=Decimal(hours),
+            review_on=today + dt.timedelta(days=rng.randint(30, 120)),
+        )
+    # Not running: ended, run out, and a draft.
+    decision(
+        persons[0],
+        home_unit,
+        ServiceKind.PRAKTISK_BISTAND,
+        "2 timer per uke",
+        days_ago=400,
+        status=DecisionStatus.AVSLUTTET,
+        legal_basis=LEGAL_HELP,
+        hours_per_week=Decimal(2),
+    )
+    decision(
+        persons[6],
+        day_unit,
+        ServiceKind.DAGAKTIVITETSTILBUD,
+        "1 dag per uke (prøveperiode)",
+        days_ago=300,
+        legal_basis=LEGAL_DAY,
+        hours_per_week=Decimal(5),
+        valid_to=today - dt.timedelta(days=120),
+    )
+    decision(
+        persons[7],
+        home_unit,
+        ServiceKind.HELSETJENESTER_I_HJEMMET,
+        "Tilsyn to ganger per dag",
+        days_ago=-14,
+        status=DecisionStatus.UTKAST,
+        legal_basis=LEGAL_HOME,
+    )
+    ServiceDecision.objects.bulk_create(decisions)
+    ended = next(d for d in decisions if d.status == DecisionStatus.AVSLUTTET)
+    StatusChange.objects.create(
+        decision=ServiceDecision.objects.get(external_id=ended.external_id),
+        from_status=DecisionStatus.FATTET,
+        to_status=DecisionStatus.AVSLUTTET,
+        note="Oppdiktet: personen har flyttet til et annet tilbud.",
+        changed_by=caseworker,
+    )
+    running = ServiceDecision.objects.filter(municipality=fjordvik).running(today).count()
+    context.summary.append(
+        f"Vedtak: {len(decisions)} demovedtak for {PERSON_COUNT} fiktive personer "
+        f"(dagaktivitetstilbud ved {day_unit.name}, hjemmetjenester), {running} gjelder i dag"
+    )
