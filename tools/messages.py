@@ -39,7 +39,9 @@ def _makemessages(package: Path, languages, workdir: Path, extra_path: Path | No
     ignores = ["domain/*"] + [
         f"{app.relative_to(package)}/*" for app in app_catalogue_dirs(package)
     ]
-    base = [sys.executable, "-m", "django", "makemessages", "--no-location", "--no-obsolete"]
+    # -P: run from an app's folder without putting it first on sys.path, where a module of the
+    # app named like one of the standard library's (selectors.py) would shadow it.
+    base = [sys.executable, "-P", "-m", "django", "makemessages", "--no-location", "--no-obsolete"]
     langs = [arg for lang in languages for arg in ("-l", lang)]
     subprocess.run(
         base + langs + [arg for i in ignores for arg in ("--ignore", i)],

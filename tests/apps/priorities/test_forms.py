@@ -14,12 +14,12 @@ from django.test import Client
 from django.urls import reverse
 
 from losen.apps.audit.models import AuditEntry
+from losen.apps.insight.models import IndicatorAttachment
 from losen.apps.priorities.models import (
     Alternative,
     Consultation,
     DecisionBasis,
     FollowUp,
-    IndicatorReference,
     InputHandling,
     PrioritizationCase,
     Submission,
@@ -37,7 +37,7 @@ def state():
     models = (
         PrioritizationCase,
         Alternative,
-        IndicatorReference,
+        IndicatorAttachment,
         Consultation,
         Submission,
         InputHandling,
@@ -124,9 +124,9 @@ def test_leader_forms_refuse_bad_input_and_change_nothing(cases, client_for):
         (
             "indicator_add",
             budget,
-            {"name": "Belegg", "period": "2025", "value": "80 %", "status": "endelig"},
-            "id_source",
-            ["Feltet er påkrevet"],
+            {"figure": "indikator:hjemmetjenester-80", "period": "1999"},
+            "id_period",
+            ["Det finnes ikke noe tall for perioden 1999", "2024"],
         ),
         (
             "followup_add",

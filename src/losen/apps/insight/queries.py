@@ -7,6 +7,8 @@ comparison with the KOSTRA group and the country, status handling) is the domain
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -273,6 +275,10 @@ def indicator_snapshot(municipality, key: str, *, period: str | None = None):
 
     indicator = BY_KEY[key]
     view = indicator_view(municipality, indicator, profile_for(municipality))
+    return _snapshot_from_view(indicator, view, period)
+
+
+def _snapshot_from_view(indicator: IndicatorDef, view: IndicatorView, period: str | None):
     if view.comparison is None:
         return None
     points = [p for p in view.comparison.points if p.municipality is not None]
@@ -295,3 +301,114 @@ def indicator_snapshot(municipality, key: str, *, period: str | None = None):
         unit=indicator.shown_unit,
         attribution=tuple(attribution_lines(view.sources)),
     )
+
+
+# --- Figures other modules may attach ---------------------------------------------------------
+
+CATALOGUE_PREFIX = "indikator:"
+SERIES_PREFIX = "serie:"
+
+
+@dataclass(frozen=True)
+class AttachableFigure:
+    """A figure another module may attach, as offered in its form.
+
+    Attributes:
+        token: What the form posts back to :func:`attachable_snapshot`: ``indikator:<key>`` for
+            a catalogue indicator, ``serie:<16 hex>`` for one of the municipality's own series.
+        snapshot: The newest figure, shown beside the choice.
+        periods: Every period with a figure, newest first (for choosing an earlier one).
+    """
+
+    token: str
+    snapshot: IndicatorSnapshot
+    periods: tuple[str, ...]
+
+
+def _series_token(source: str, table: str, contents_code: str, region: str, dims: str) -> str:
+    key = json.dumps([source, table, contents_code, region, dims], ensure_ascii=False)
+    return SERIES_PREFIX + hashlib.sha256(key.encode()).hexdigest()[:16]
+
+
+def _own_series(municipality) -> dict[str, list[ind.Observation]]:
+    """The municipality's own figures (local, IS-24/8, BrukerPlan templates) for its own region,
+    other than population and the catalogue's indicators, grouped by series, oldest first."""
+    profile = profile_for(municipality)
+    covered = {(i.table, i.contents_code) for i in CATALOGUE}
+    rows = (
+        visible_rows(municipality, include_national=False)
+        .exclude(table=POPULATION_TABLE)
+        .order_by("ordinal")
+    )
+    series: dict[str, list[ind.Observation]] = {}
+    for obs in domain_observations(rows):
+        if (obs.table, obs.contents_code) in covered:
+            continue
+        if (municipality_code(obs.region_code) or obs.region_code) != profile.region_code:
+            continue
+        dims = json.dumps([list(p) for p in obs.dimensions], ensure_ascii=False)
+        token = _series_token(obs.source, obs.table, obs.contents_code, obs.region_code, dims)
+        series.setdefault(token, []).append(obs)
+    for observations in series.values():
+        observations.sort(key=lambda o: o.period)
+    return series
+
+
+def _series_snapshot(obs: ind.Observation) -> IndicatorSnapshot:
+    label = obs.contents_label or obs.contents_code
+    if obs.dimensions:
+        label += " (" + ", ".join(code for _name, code in obs.dimensions) + ")"
+    return IndicatorSnapshot(
+        indicator=f"{obs.table}/{obs.contents_code}",
+        label=label,
+        source=obs.source,
+        table=obs.table,
+        contents_code=obs.contents_code,
+        region_code=obs.region_code,
+        period=obs.period,
+        value=None if obs.value is None else str(obs.value),
+        status=obs.status,
+        status_meaning=str(STATUS_LABELS.get(obs.status or "", "")),
+        unit=obs.unit,
+        attribution=tuple(attribution_lines({obs.source})),
+    )
+
+
+def attachable_figures(municipality) -> list[AttachableFigure]:
+    """What a prioritisation case (or a follow-up, a self-assessment) can attach: every catalogue
+    indicator the municipality has a figure for, then its own series, each with its newest figure.
+    """
+    out: list[AttachableFigure] = []
+    profile = profile_for(municipality)
+    cache: dict = {}
+    for indicator in CATALOGUE:
+        view = indicator_view(municipality, indicator, profile, cache)
+        snapshot = _snapshot_from_view(indicator, view, None)
+        if snapshot is None:
+            continue
+        points = [p for p in view.comparison.points if p.municipality is not None]
+        periods = tuple(p.period for p in reversed(points))
+        out.append(AttachableFigure(CATALOGUE_PREFIX + indicator.key, snapshot, periods))
+    for token, observations in _own_series(municipality).items():
+        newest = observations[-1]
+        periods = tuple(o.period for o in reversed(observations))
+        out.append(AttachableFigure(token, _series_snapshot(newest), periods))
+    return out
+
+
+def attachable_snapshot(municipality, token: str, *, period: str | None = None):
+    """The figure *token* names (see :class:`AttachableFigure`) for *period* (newest if
+    ``None``), or ``None`` when the municipality has no such figure."""
+    if token.startswith(CATALOGUE_PREFIX):
+        try:
+            return indicator_snapshot(
+                municipality, token.removeprefix(CATALOGUE_PREFIX), period=period
+            )
+        except KeyError:
+            return None
+    if token.startswith(SERIES_PREFIX):
+        observations = _own_series(municipality).get(token, [])
+        if period is not None:
+            observations = [o for o in observations if o.period == period]
+        return _series_snapshot(observations[-1]) if observations else None
+    return None

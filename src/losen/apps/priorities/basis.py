@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from losen.apps.insight.services import attached_figures
+
 from . import engine, queries
 from .models import (
     Benefit,
@@ -21,7 +23,6 @@ from .models import (
     Children,
     Detail,
     Direction,
-    IndicatorStatus,
     Level,
     PlanProcess,
     PrioritizationCase,
@@ -49,6 +50,43 @@ SECTION_TITLES = [
     gettext_lazy("Konklusjon og begrunnelse"),
     gettext_lazy("Plan for oppfølging"),
 ]
+
+
+def _attached_indicators(case: PrioritizationCase) -> list[dict]:
+    """The figures attached from the indicators module, as frozen in the basis and published.
+
+    The keys (name, source, period, value, status) are those earlier snapshots also carry;
+    ``attribution`` is the credit owed to SSB/FHI (CC BY 4.0) and goes wherever they are shown.
+    """
+    figures = attached_figures(case.municipality, case)
+    out = []
+    for row in figures["rows"]:
+        s = row["snapshot"]
+        status = s.get("status") or ""
+        shown = f"{row['value']} {s.get('unit', '')}".strip()
+        value = shown if row["value"] else status or ".."
+        out.append(
+            {
+                "name": s.get("label", ""),
+                "source": _("%(source)s, tabell %(table)s")
+                % {"source": s.get("source", ""), "table": s.get("table", "")},
+                "period": s.get("period", ""),
+                "value": value,
+                "status": f"{status} {s.get('status_meaning', '')}".strip(),
+                "note": row["attachment"].note,
+                "attribution": list(s.get("attribution", [])),
+            }
+        )
+    return out
+
+
+def _attribution(indicators: list[dict]) -> list[str]:
+    lines: list[str] = []
+    for i in indicators:
+        for line in i.get("attribution", []):
+            if line not in lines:
+                lines.append(line)
+    return lines
 
 
 def _label(choices, value) -> str:
@@ -166,20 +204,15 @@ def build_snapshot(case: PrioritizationCase, *, detail: str, version: int) -> di
             "individual": case.legal_individual,
         },
         "affected": [
-            {"service": name, "unit": unit, "persons": count}
-            for name, unit, count in queries.affected_individual_decisions(case)
-        ],
-        "indicators": [
             {
-                "name": i.name,
-                "source": i.source,
-                "period": i.period,
-                "value": i.value,
-                "status": _label(IndicatorStatus.choices, i.status),
-                "note": i.note,
+                "service": row.alternative.name,
+                "unit": row.unit_name,
+                "kind": row.service_label,
+                "decisions": row.count,
             }
-            for i in case.indicators.all()
+            for row in queries.affected_individual_decisions(case)
         ],
+        "indicators": _attached_indicators(case),
         "follow_ups": [
             {
                 "indicator": f.indicator,
@@ -251,8 +284,15 @@ def sections(snapshot: dict) -> list[Section]:
         ]
         for row in s["affected"]:
             out[1].paragraphs.append(
-                _("%(service)s: %(count)d personer er registrert ved %(unit)s.")
-                % {"service": row["service"], "count": row["persons"], "unit": row["unit"] or "–"}
+                _(
+                    "%(service)s: %(count)d løpende vedtak ved %(unit)s må vurderes etter "
+                    "reglene for endring av enkeltvedtak."
+                )
+                % {
+                    "service": row["service"],
+                    "count": row.get("decisions", row.get("persons", 0)),
+                    "unit": row["unit"] or "–",
+                }
                 if row["unit"]
                 else _("%s: ingen enhet er oppgitt, så berørte enkeltvedtak er ikke funnet.")
                 % row["service"]
@@ -418,6 +458,10 @@ def sections(snapshot: dict) -> list[Section]:
     )
     if not s["indicators"]:
         out[14].paragraphs.append(_("Ingen styringsinformasjon er lagt ved."))
+    for i in s["indicators"]:
+        if i.get("note"):
+            out[14].paragraphs.append(f"{i['name']}: {i['note']}")
+    out[14].paragraphs += _attribution(s["indicators"])
     out[15].paragraphs.append(_or_missing(case["recommendation"]))
     out[16].tables.append(
         Table(

@@ -7,8 +7,14 @@ All numbers are invented for the demo, in a plausible range for a municipality o
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from django.utils import timezone
+
+from losen.apps.insight import queries as insight_queries
+from losen.apps.insight import services as insight_services
+from losen.apps.insight.models import ImportMethod
+from losen.domain import indicators as ind
 
 from . import services
 from .models import (
@@ -17,7 +23,6 @@ from .models import (
     Decision,
     Direction,
     FollowUp,
-    IndicatorReference,
     InputHandling,
     Level,
     Phase,
@@ -54,6 +59,66 @@ def _case(context, **fields) -> PrioritizationCase:
     )
     return services.save_object(
         actor=context.users["leder"], obj=case, municipality=context.fjordvik
+    )
+
+
+#: Fjordvik's own figures the demo cases rest on: (code, label, period, value, unit, decimals).
+LOCAL_FIGURES = (
+    ("ventetid-psyk", "Ventetid til første samtale, psykisk helse og rus", "2026", "7", "uker", 0),
+    ("belegg-dagtilbud", "Belegg i dagtilbudet for eldre", "2025", "61", "prosent", 0),
+)
+LOCAL_TABLE = "Fjordvik lokal"
+
+
+def _store_local_figures(context) -> None:
+    """Fjordvik's own (invented) figures, stored through the indicators module like any
+    municipality's local figures, so the cases attach them as they would attach KOSTRA."""
+    observations = [
+        ind.Observation(
+            source=insight_queries.DEMO_SOURCE,
+            table=LOCAL_TABLE,
+            contents_code=code,
+            contents_label=label,
+            region_code=context.fjordvik.number,
+            region_vintage=period[:4],
+            period=period,
+            value=Decimal(value),
+            status=None,
+            unit=unit,
+            decimals=decimals,
+            updated=None,
+            dimensions=(),
+        )
+        for code, label, period, value, unit, decimals in LOCAL_FIGURES
+    ]
+    insight_services.import_observations(
+        actor=None,
+        observations=observations,
+        file_name="losen-demo-fjordvik-lokal.csv",
+        data_format="losen-demo",
+        municipality=context.fjordvik,
+        method=ImportMethod.DEMO,
+        source_option=insight_queries.DEMO_SOURCE,
+    )
+
+
+def _attach(context, case, *, indicator: str = "", local: str = "", note: str = "") -> None:
+    """Attach a catalogue indicator (by key) or one of :data:`LOCAL_FIGURES` (by code)."""
+    if indicator:
+        snapshot = insight_queries.indicator_snapshot(context.fjordvik, indicator)
+    else:
+        token = next(
+            f.token
+            for f in insight_queries.attachable_figures(context.fjordvik)
+            if f.snapshot.contents_code == local
+        )
+        snapshot = insight_queries.attachable_snapshot(context.fjordvik, token)
+    insight_services.attach_indicator(
+        actor=context.users["leder"],
+        municipality=context.fjordvik,
+        target=case,
+        snapshot=snapshot,
+        note=note,
     )
 
 
@@ -125,13 +190,12 @@ def _low_threshold(context) -> PrioritizationCase:
         local_conditions="Få boliger med oppfølging; teamet må samarbeide med boligkontoret.",
         consequences="Flere innleggelser og utkastelser blant dem som er sykest.",
     )
-    IndicatorReference.objects.create(
-        case=case,
-        name="Ventetid til første samtale, psykisk helse og rus (demotall)",
-        source="Lokal statistikk",
-        period="2026",
-        value="7 uker",
-        status="lokal",
+    _attach(context, case, local="ventetid-psyk")
+    _attach(
+        context,
+        case,
+        indicator="rus-netto-243",
+        note="Utgiftene til rusarbeid er høyere enn i kommunegruppen.",
     )
     consultation = Consultation.objects.create(
         case=case,
@@ -211,6 +275,7 @@ def _day_services(context) -> PrioritizationCase:
         consequences="Lengre reisevei og større grupper for eldre uten demens.",
         current_service=True,
         unit=unit,
+        service="dagaktivitetstilbud",
     )
     _alt(
         case,
@@ -232,22 +297,14 @@ def _day_services(context) -> PrioritizationCase:
         mandatory=True,
         current_service=True,
         unit=unit,
+        service="dagaktivitetstilbud",
     )
-    IndicatorReference.objects.create(
-        case=case,
-        name="Belegg i dagtilbudet (demotall)",
-        source="Lokal statistikk",
-        period="2025",
-        value="61 %",
-        status="lokal",
-    )
-    IndicatorReference.objects.create(
-        case=case,
-        name="Netto driftsutgifter til omsorgstjenester, andel (demotall)",
-        source="KOSTRA",
-        period="2025",
-        value="31,2 %",
-        status="foreløpig",
+    _attach(context, case, local="belegg-dagtilbud")
+    _attach(
+        context,
+        case,
+        indicator="hjemmetjenester-67-79",
+        note="Færre brukere i dagtilbudet gir flere som trenger hjemmetjenester.",
     )
     InputHandling.objects.create(
         case=case,
@@ -387,6 +444,25 @@ BUDGET_CANDIDATES = [
 ]
 
 
+#: Unit and kind of service of the budget round's services people receive today, so that a cut
+#: lists the running decisions it would change.
+BUDGET_PROVIDERS = {
+    "Forsvarlig bemanning i hjemmesykepleien": ("Hjemmetjenesten", "helsetjenester-i-hjemmet"),
+    "Lovpålagt kommunalt akutt døgnopphold": ("Fjordvik helse- og omsorgssenter", ""),
+    "Korttidsopphold i eksisterende bygg (dagens åtte plasser)": (
+        "Fjordvik helse- og omsorgssenter",
+        "korttidsopphold",
+    ),
+}
+
+
+def _provider(context, name: str) -> dict:
+    if name not in BUDGET_PROVIDERS:
+        return {}
+    unit, service = BUDGET_PROVIDERS[name]
+    return {"unit": context.fjordvik.units.get(name=unit), "service": service}
+
+
 def _budget_round(context) -> PrioritizationCase:
     case = _case(
         context,
@@ -427,19 +503,13 @@ def _budget_round(context) -> PrioritizationCase:
             exclusive_group=exclusive,
             current_service=current,
             consequences=f"{group} får ikke tilbudet, eller får det i mindre omfang.",
-            unit=context.fjordvik.units.get(name="Hjemmetjenesten") if current else None,
+            **_provider(context, name),
         )
     rehab = created["Hverdagsrehabilitering i alle soner"]
     rehab.requires = created["Velferdsteknologi: digitalt tilsyn"]
     rehab.save()
-    IndicatorReference.objects.create(
-        case=case,
-        name="Mottakere av hjemmetjenester per 1 000 innbyggere 80 år+ (demotall)",
-        source="KOSTRA",
-        period="2025",
-        value="312",
-        status="foreløpig",
-    )
+    _attach(context, case, indicator="hjemmetjenester-80")
+    _attach(context, case, indicator="hjemmesykepleie-timer")
     return case
 
 
@@ -500,6 +570,7 @@ def _rehabilitation(context) -> PrioritizationCase:
 
 def build_demo(context) -> None:
     """Add the demo cases to Fjordvik."""
+    _store_local_figures(context)
     _rehabilitation(context)
     _day_services(context)
     _budget_round(context)

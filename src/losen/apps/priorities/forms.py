@@ -9,7 +9,6 @@ from .models import (
     Detail,
     FollowUp,
     Group,
-    IndicatorReference,
     InputHandling,
     PrioritizationCase,
     Theme,
@@ -87,6 +86,7 @@ class AlternativeForm(forms.ModelForm):
             "target_group",
             "comparator",
             "unit",
+            "service",
             "cost_nok",
             "benefit",
             "benefit_reasoning",
@@ -181,10 +181,60 @@ class AlternativeForm(forms.ModelForm):
         return data
 
 
-class IndicatorForm(forms.ModelForm):
-    class Meta:
-        model = IndicatorReference
-        fields = ["name", "source", "period", "value", "status", "note"]
+class AttachFigureForm(forms.Form):
+    """Choose a figure from the indicators module to attach to a case (and an earlier period)."""
+
+    figure = forms.ChoiceField(label=_("Tall"), widget=forms.RadioSelect)
+    period = forms.CharField(
+        label=_("Periode"),
+        required=False,
+        max_length=40,
+        help_text=_("La stå tom for nyeste periode. Skriv for eksempel 2022 for et eldre tall."),
+    )
+    note = forms.CharField(
+        label=_("Merknad"),
+        required=False,
+        max_length=500,
+        help_text=_("Hvorfor tallet er viktig for saken, eller forbehold ved det."),
+        widget=TEXTAREA,
+    )
+
+    def __init__(self, *args, municipality, figures, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.municipality = municipality
+        self.figures = {f.token: f for f in figures}
+        self.fields["figure"].choices = [(f.token, _figure_label(f.snapshot)) for f in figures]
+        self.snapshot = None
+
+    def clean(self):
+        from losen.apps.insight.queries import attachable_snapshot
+
+        data = super().clean()
+        token = data.get("figure")
+        if not token:
+            return data
+        period = (data.get("period") or "").strip() or None
+        snapshot = attachable_snapshot(self.municipality, token, period=period)
+        if snapshot is None:
+            periods = ", ".join(self.figures[token].periods[:12])
+            self.add_error(
+                "period",
+                _(
+                    "Det finnes ikke noe tall for perioden %(period)s. "
+                    "Perioder med tall: %(periods)s."
+                )
+                % {"period": period, "periods": periods},
+            )
+        self.snapshot = snapshot
+        return data
+
+
+def _figure_label(snapshot) -> str:
+    return _("%(label)s: %(value)s (%(source)s)") % {
+        "label": snapshot.label,
+        "value": snapshot.shown,
+        "source": snapshot.source,
+    }
 
 
 class HandlingForm(forms.ModelForm):

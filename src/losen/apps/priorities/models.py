@@ -18,6 +18,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from losen.apps.cases.models import ServiceKind
+
 
 def new_public_token() -> str:
     """An unguessable token for a public address (consultation or published page)."""
@@ -214,6 +216,16 @@ class Alternative(models.Model):
         related_name="+",
         verbose_name=_("enhet som yter tjenesten"),
     )
+    service = models.CharField(
+        _("tjenestetype"),
+        max_length=40,
+        choices=ServiceKind.choices,
+        blank=True,
+        help_text=_(
+            "For en tjeneste folk mottar i dag: hvilke vedtak ved enheten et kutt berører. "
+            "Tom: alle løpende vedtak ved enheten."
+        ),
+    )
     cost_nok = models.PositiveBigIntegerField(_("kostnad per år (kr)"), default=0)
     benefit = models.PositiveSmallIntegerField(_("nytte"), choices=Benefit.choices)
     benefit_reasoning = models.TextField(_("begrunnelse for nytte"))
@@ -292,37 +304,6 @@ class Alternative(models.Model):
     @property
     def levels(self) -> dict[str, int]:
         return {"nytte": self.benefit, "alvorlighet": self.severity, "ressurs": self.resource}
-
-
-class IndicatorStatus(models.TextChoices):
-    PRELIMINARY = "foreløpig", _("Foreløpige tall")
-    FINAL = "endelig", _("Endelige tall")
-    LOCAL = "lokal", _("Lokale tall")
-
-
-class IndicatorReference(models.Model):
-    """Management information (styringsinformasjon) the case rests on.
-
-    Until the indicators module offers snapshots, this keeps a plain reference: source,
-    period, value and status, as the guideline's §5 asks.
-    """
-
-    case = models.ForeignKey(
-        PrioritizationCase, on_delete=models.CASCADE, related_name="indicators"
-    )
-    name = models.CharField(_("indikator"), max_length=200)
-    source = models.CharField(_("kilde"), max_length=100, help_text=_("KOSTRA, KPR, FHI …"))
-    period = models.CharField(_("periode"), max_length=40)
-    value = models.CharField(_("verdi"), max_length=60)
-    status = models.CharField(_("status"), max_length=12, choices=IndicatorStatus.choices)
-    note = models.CharField(_("merknad"), max_length=300, blank=True)
-
-    class Meta:
-        verbose_name = _("styringsinformasjon")
-        ordering = ["id"]
-
-    def __str__(self) -> str:
-        return f"{self.source}: {self.name}"
 
 
 class Theme(models.TextChoices):

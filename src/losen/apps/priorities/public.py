@@ -129,6 +129,9 @@ def public_content(case: PrioritizationCase) -> dict:
             {k: i[k] for k in ("name", "source", "period", "value", "status")}
             for i in snapshot["indicators"]
         ],
+        "attribution": sorted(
+            {line for i in snapshot["indicators"] for line in i.get("attribution", [])}
+        ),
         "participation": {
             "total": part.total,
             "groups": [{"label": g.label, "count": g.count} for g in part.groups],

@@ -9,10 +9,13 @@ from dataclasses import dataclass
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from losen.apps.persons.models import Person
+from losen.apps.cases.access import decisions_touched_by_cut, may_see_cuts
+from losen.apps.cases.selectors import running_decisions
+from losen.apps.insight.services import attachments_for
 
 from . import engine
 from .models import (
+    Alternative,
     Direction,
     FollowUp,
     Group,
@@ -146,11 +149,12 @@ def cut_alternatives(case: PrioritizationCase, chosen: set[str] | None = None):
     """Services people receive today that this case may cut.
 
     In a budget case, the services left out of the best set; otherwise every current service
-    of a case that reduces or reconfigures.
+    of a case that reduces or reconfigures, except those marked mandatory (the legal floor is
+    kept by definition).
     """
     result = []
     for alternative in case.alternatives.all():
-        if not alternative.current_service:
+        if not alternative.current_service or alternative.mandatory:
             continue
         if chosen is not None:
             cut = str(alternative.external_id) not in chosen
@@ -199,22 +203,56 @@ def legal_assessment_missing(case: PrioritizationCase) -> bool:
     )
 
 
-def affected_individual_decisions(case: PrioritizationCase) -> list[tuple[str, str, int]]:
-    """Per cut service: its unit and how many persons Losen registers there (no names).
+@dataclass
+class AffectedService:
+    """A service a cut would change: where it is given and how many running decisions it has.
 
-    Losen keeps no individual vedtak yet; the persons registered at the unit are those whose
-    decisions must be checked under forvaltningsloven § 35.
+    ``decisions`` is filled in by a view through :func:`with_decisions` (an audited read);
+    it stays ``None`` here and for users who may not see the list.
+    """
+
+    alternative: Alternative
+    unit_name: str
+    service_label: str
+    count: int
+    decisions: list | None = None
+
+
+def affected_individual_decisions(case: PrioritizationCase) -> list[AffectedService]:
+    """Per cut service: its unit, its kind and how many running decisions it has there.
+
+    Counts only, so no person is read; forvaltningsloven § 35 applies to each of them.
     """
     result = []
     for alternative in cuts_for_case(case):
+        label = alternative.get_service_display() if alternative.service else ""
         if alternative.unit_id:
-            count = Person.objects.filter(
-                municipality=case.municipality, unit=alternative.unit
+            count = running_decisions(
+                case.municipality, unit=alternative.unit, service=alternative.service or None
             ).count()
-            result.append((alternative.name, alternative.unit.name, count))
+            result.append(AffectedService(alternative, alternative.unit.name, label, count))
         else:
-            result.append((alternative.name, "", 0))
+            result.append(AffectedService(alternative, "", label, 0))
     return result
+
+
+def with_decisions(request, case: PrioritizationCase) -> list[AffectedService]:
+    """:func:`affected_individual_decisions` with the decisions listed (no names), for those
+    allowed to see them; each list read is written to the audit log."""
+    affected = affected_individual_decisions(case)
+    if not may_see_cuts(request):
+        return affected
+    for row in affected:
+        if row.alternative.unit_id and row.count:
+            row.decisions = decisions_touched_by_cut(
+                request,
+                unit=row.alternative.unit,
+                service=row.alternative.service or None,
+                purpose=f"prioriteringssak {case.external_id}",
+            )
+        else:
+            row.decisions = []
+    return affected
 
 
 @dataclass(frozen=True)
@@ -262,7 +300,7 @@ def checklist(case: PrioritizationCase) -> dict[str, list[ChecklistItem]]:
             ChecklistItem(
                 "styringsinformasjon",
                 str(_("Styringsinformasjon er lagt ved")),
-                case.indicators.exists(),
+                bool(attachments_for(case.municipality, case)),
             ),
             ChecklistItem(
                 "alternativer",

@@ -15,11 +15,14 @@ from django.utils.translation import gettext as _
 
 from losen.apps.accounts.access import get_for_municipality, member_required
 from losen.apps.accounts.models import Municipality, Role
+from losen.apps.insight import queries as insight_queries
+from losen.apps.insight import services as insight_services
 
 from . import basis as basis_module
 from . import charts, engine, queries, services
 from .forms import (
     AlternativeForm,
+    AttachFigureForm,
     BasisForm,
     CaseForm,
     ConsultationOpenForm,
@@ -27,7 +30,6 @@ from .forms import (
     EvaluationForm,
     FollowUpForm,
     HandlingForm,
-    IndicatorForm,
     LegalForm,
     SubmissionForm,
     WeightsForm,
@@ -122,7 +124,7 @@ def _render_detail(request, case, *, consultation_form=None, basis_form=None, st
             "checklist": [(label, queries.checklist(case)[code]) for code, label in Phase.choices],
             "missing": queries.missing(case),
             "alternatives": case.alternatives.all(),
-            "indicators": case.indicators.all(),
+            "figures": insight_services.attached_figures(case.municipality, case),
             "consultation": consultation,
             "consultation_url": public_url,
             "bases": case.bases.all(),
@@ -140,7 +142,7 @@ def _render_detail(request, case, *, consultation_form=None, basis_form=None, st
                 initial={"introduction": consultation.introduction if consultation else ""}
             ),
             "cuts": queries.cuts_for_case(case),
-            "affected": queries.affected_individual_decisions(case),
+            "affected": queries.with_decisions(request, case),
         },
         status=status,
     )
@@ -247,22 +249,37 @@ def alternative_edit(request, external_id):
 
 @member_required(*EDIT)
 def indicator_add(request, external_id):
+    """Attach a figure from the indicators module; it is frozen as it stands today."""
     case = _case(request, external_id)
-    form = IndicatorForm(request.POST or None)
+    figures = insight_queries.attachable_figures(case.municipality)
+    form = AttachFigureForm(request.POST or None, municipality=case.municipality, figures=figures)
     if request.method == "POST" and form.is_valid():
-        indicator = form.save(commit=False)
-        indicator.case = case
-        services.save_object(actor=request.user, obj=indicator, municipality=case.municipality)
+        insight_services.attach_indicator(
+            actor=request.user,
+            municipality=case.municipality,
+            target=case,
+            snapshot=form.snapshot,
+            note=form.cleaned_data["note"],
+        )
         return redirect("priorities:case_detail", external_id=case.external_id)
+    if not figures:
+        intro = _(
+            "Kommunen har ingen tall i Losen ennå. Importer tall under Styringsinformasjon "
+            "(SSB, FHI, IS-24/8, BrukerPlan eller egne tall fra malen) og kom tilbake hit."
+        )
+    else:
+        intro = _(
+            "Velg et tall fra styringsinformasjonen. Tallet lagres slik det står i dag, med "
+            "kilde, periode og status, og endres ikke om statistikken senere revideres. "
+            "KOSTRA-tall er foreløpige fra 15. mars og endelige fra 15. juni."
+        )
     return _form_page(
         request,
         form,
         _("Legg ved styringsinformasjon"),
         case,
-        intro=_(
-            "Oppgi kilde, periode og status. KOSTRA-tall er foreløpige fra 15. mars og endelige "
-            "fra 15. juni; registreringer i KPR kan inneholde feil."
-        ),
+        submit_label=_("Legg ved"),
+        intro=intro,
     )
 
 
@@ -358,7 +375,7 @@ def portfolio(request, external_id):
             if result and result.next_krone_budget_nok
             else None,
             "cuts": queries.cuts_for_case(case),
-            "affected": queries.affected_individual_decisions(case),
+            "affected": queries.with_decisions(request, case),
             "legal_missing": queries.legal_assessment_missing(case),
             "alternatives": list(alternatives.values()),
             "chosen_keys": chosen,
