@@ -169,3 +169,30 @@ def test_every_priorities_page_has_no_serious_accessibility_violations(demo_live
     summary.get_by_role("link", name=re.compile("^tittel", re.IGNORECASE)).click()
     assert page.evaluate("document.activeElement.id") == "id_title"
     assert axe_violations(page) == [], "case form with errors"
+
+
+def test_attaching_a_figure_by_keyboard_with_an_error_first(demo_live, page):
+    """The attach form: choose a figure with the keyboard, a period without figures is refused
+    with a linked summary, then the figure is attached and shown on the case page."""
+    base = demo_live.url
+    login(page, base, "leder")
+    case = PrioritizationCase.objects.get(
+        municipality__number="4699", title__startswith="Hverdagsrehabilitering"
+    )
+    page.goto(f"{base}/prioritering/{case.external_id}/styringsinformasjon/")
+    choice = page.get_by_role("radio", name=re.compile("^Mottakere av hjemmetjenester 80"))
+    choice.focus()
+    page.keyboard.press("Space")
+    expect(choice).to_be_checked()
+    page.get_by_label("Periode").fill("1999")
+    page.get_by_role("button", name="Legg ved").click()
+    summary = page.locator("#feiloppsummering")
+    expect(summary).to_be_visible()
+    expect(summary).to_contain_text("Det finnes ikke noe tall for perioden 1999")
+    assert axe_violations(page) == [], "attach form with errors"
+    page.get_by_label("Periode").fill("2020")
+    page.get_by_role("button", name="Legg ved").click()
+    expect(page.locator("#insight-attached-heading")).to_be_visible()
+    row = page.locator(".insight-attached tr", has_text="Mottakere av hjemmetjenester 80")
+    expect(row).to_contain_text("2020")
+    assert axe_violations(page) == [], "case page with an attached figure"
