@@ -13,6 +13,22 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 DEMO_PASSWORD = "demo-passord-for-tester"
 
 
+@pytest.fixture(autouse=True)
+def _bokmal_by_default():
+    """Every test starts in the site's language (bokmål).
+
+    A request through the test client activates its language for the thread and leaves it
+    active, so a test that switched to English made later tests in the same worker read
+    English strings.
+    """
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def demo(db):
     """Load the demo (Fjordvik and Nabovik) and return its context-like summary."""

@@ -146,6 +146,7 @@ def _priority_pages(base: str) -> list[str]:
         urls.append(f"{base}/prioritering/grunnlag/{basis.external_id}/")
     for follow_up in FollowUp.objects.all():
         urls.append(f"{base}/prioritering/oppfolging/{follow_up.external_id}/")
+        urls.append(f"{base}/prioritering/oppfolging/{follow_up.external_id}/styringsinformasjon/")
     urls.append(f"{base}/apent/kommune/4699/")
     for publication in Publication.objects.filter(unpublished_at__isnull=True):
         urls.append(f"{base}/apent/sak/{publication.token}/")

@@ -13,6 +13,7 @@ from losen.apps.insight.models import IndicatorAttachment, StoredObservation
 from losen.apps.insight.queries import attachable_figures, attachable_snapshot
 from losen.apps.insight.services import attachments_for
 from losen.apps.priorities import queries
+from losen.apps.priorities.models import FollowUp
 
 pytestmark = pytest.mark.django_db
 
@@ -112,3 +113,34 @@ def test_the_decision_basis_and_public_page_carry_the_attached_figures(demo, cas
     )
     cells = "\n".join(c.text for t in document.tables for r in t.rows for c in r.cells)
     assert "Belegg i dagtilbudet for eldre" in cells and "61 prosent" in cells
+
+
+def test_a_follow_up_records_the_figure_at_the_review_beside_the_cases(cases, client_for):
+    client = client_for("leder")
+    follow_up = FollowUp.objects.filter(case__municipality=cases["rehab"].municipality).first()
+    assert follow_up is not None, "the demo has follow-ups"
+    case = follow_up.case
+    url = reverse("priorities:followup_indicator_add", kwargs=kw(follow_up))
+    response = client.post(
+        url, {"figure": "indikator:hjemmesykepleie-timer", "note": "Ved gjennomgangen"}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("priorities:followup_evaluate", kwargs=kw(follow_up))
+    review = attachments_for(case.municipality, follow_up)
+    assert [a.snapshot["indicator"] for a in review] == ["hjemmesykepleie-timer"]
+    # The case's own figures are not changed by the follow-up's.
+    assert all(
+        a.target_type == "priorities.prioritizationcase"
+        for a in attachments_for(case.municipality, case)
+    )
+    text = client.get(
+        reverse("priorities:followup_evaluate", kwargs=kw(follow_up))
+    ).content.decode()
+    assert 'id="tall-gjennomgang"' in text and "Ved gjennomgangen" in text
+    if attachments_for(case.municipality, case):
+        assert 'id="tall-saken"' in text
+    # A reader may not attach.
+    before = IndicatorAttachment.objects.count()
+    refused = client_for("leser").post(url, {"figure": "indikator:hjemmesykepleie-timer"})
+    assert refused.status_code in (403, 404)
+    assert IndicatorAttachment.objects.count() == before

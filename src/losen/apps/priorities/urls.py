@@ -30,4 +30,9 @@ urlpatterns = [
     path("<uuid:external_id>/publisering/", views.publish, name="publish"),
     path("<uuid:external_id>/oppfolging/ny/", views.followup_add, name="followup_add"),
     path("oppfolging/<uuid:external_id>/", views.followup_evaluate, name="followup_evaluate"),
+    path(
+        "oppfolging/<uuid:external_id>/styringsinformasjon/",
+        views.followup_indicator_add,
+        name="followup_indicator_add",
+    ),
 ]

@@ -59,7 +59,7 @@ def _case(request, external_id) -> PrioritizationCase:
 def _form_page(request, form, title, back, submit_label=None, intro=""):
     if isinstance(back, PrioritizationCase):
         back = reverse("priorities:case_detail", kwargs={"external_id": back.external_id})
-    else:
+    elif not back.startswith("/"):
         back = reverse(back)
     return render(
         request,
@@ -249,18 +249,33 @@ def alternative_edit(request, external_id):
 
 @member_required(*EDIT)
 def indicator_add(request, external_id):
-    """Attach a figure from the indicators module; it is frozen as it stands today."""
+    """Attach a figure to a case from the indicators module."""
     case = _case(request, external_id)
+    return _attach_page(request, case, case)
+
+
+@member_required(*EDIT)
+def followup_indicator_add(request, external_id):
+    """Attach a figure to a follow-up: what the indicator shows at the review."""
+    follow_up = get_for_municipality(request, FollowUp, external_id)
+    back = reverse("priorities:followup_evaluate", kwargs={"external_id": external_id})
+    return _attach_page(request, follow_up, follow_up.case, back=back)
+
+
+def _attach_page(request, target, case, back=None):
+    """The form that freezes a figure of the indicators module onto *target*, as it stands."""
     figures = insight_queries.attachable_figures(case.municipality)
     form = AttachFigureForm(request.POST or None, municipality=case.municipality, figures=figures)
     if request.method == "POST" and form.is_valid():
         insight_services.attach_indicator(
             actor=request.user,
             municipality=case.municipality,
-            target=case,
+            target=target,
             snapshot=form.snapshot,
             note=form.cleaned_data["note"],
         )
+        if back:
+            return redirect(back)
         return redirect("priorities:case_detail", external_id=case.external_id)
     if not figures:
         intro = _(
@@ -277,7 +292,7 @@ def indicator_add(request, external_id):
         request,
         form,
         _("Legg ved styringsinformasjon"),
-        case,
+        back or case,
         submit_label=_("Legg ved"),
         intro=intro,
     )
@@ -572,7 +587,19 @@ def followup_evaluate(request, external_id):
             case = services.new_case_from(actor=request.user, follow_up=follow_up)
             return redirect("priorities:case_detail", external_id=case.external_id)
         return redirect("priorities:case_detail", external_id=follow_up.case.external_id)
-    return render(request, "priorities/evaluate.html", {"form": form, "follow_up": follow_up})
+    return render(
+        request,
+        "priorities/evaluate.html",
+        {
+            "form": form,
+            "follow_up": follow_up,
+            "case_figures": insight_services.attached_figures(
+                follow_up.municipality, follow_up.case
+            ),
+            "review_figures": insight_services.attached_figures(follow_up.municipality, follow_up),
+            "can_edit": bool(set(EDIT) & set(request.roles)),
+        },
+    )
 
 
 # --- Public pages (no login) ----------------------------------------------------------------
