@@ -128,7 +128,8 @@ def test_assessment_with_phq9_item_9_puts_a_notice_on_the_person_page(demo_live,
     page.get_by_role("button", name="Lagre valget").click()
     page.wait_for_load_state()
     assessment.refresh_from_db()
-    assert assessment.chosen_pathway == 2 and assessment.deviation_reason.startswith("Tidligere")
+    choice = assessment.latest_choice
+    assert choice.pathway == 2 and choice.deviation_reason.startswith("Tidligere")
     history = page.get_by_role("table", name=re.compile("^Alle valg for denne kartleggingen"))
     expect(history.locator("tbody tr")).to_have_count(1)
     expect(history).to_contain_text("Tidligere forløp viser")

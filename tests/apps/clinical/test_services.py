@@ -9,7 +9,13 @@ from django.utils import timezone
 
 from losen.apps.audit.models import AuditEntry
 from losen.apps.clinical import queries, services
-from losen.apps.clinical.models import Assessment, Intervention, Measurement, PlanItem
+from losen.apps.clinical.models import (
+    Assessment,
+    Intervention,
+    Measurement,
+    PathwayChoice,
+    PlanItem,
+)
 from losen.apps.clinical.services import AssessmentInput, ClinicalError, InstrumentAnswers
 from losen.domain.instruments import load_registry, score_answers
 from losen.domain.pathways import parse_input, suggest_pathway
@@ -146,9 +152,10 @@ def test_deviation_needs_a_note_naming_a_recommendation(demo, person):
         deviation_recommendation="R5",
         deviation_reason="Personen har hatt tre tilbakefall siste år.",
     )
-    assessment.refresh_from_db()
-    assert (assessment.chosen_pathway, assessment.deviation_recommendation) == (2, "R5")
-    assert assessment.is_deviation
+    choice = Assessment.objects.get(pk=assessment.pk).latest_choice
+    assert (choice.pathway, choice.deviation_recommendation) == (2, "R5")
+    assert choice.is_deviation and choice.chosen_by == user
+    assert PathwayChoice.objects.filter(assessment=assessment).count() == 1
     entry = AuditEntry.objects.filter(object_id=str(assessment.external_id), action="update").get()
     assert entry.details["deviation"] is True
 
@@ -157,8 +164,9 @@ def test_choosing_the_suggestion_needs_no_note(demo, person):
     user = demo["users"]["kliniker"]
     assessment = services.record_assessment(actor=user, person=person, data=_input())
     services.choose_pathway(actor=user, assessment=assessment, pathway=1, specialist="none")
-    assessment.refresh_from_db()
-    assert assessment.chosen_pathway == 1 and not assessment.is_deviation
+    choice = Assessment.objects.get(pk=assessment.pk).latest_choice
+    assert choice.pathway == 1 and not choice.is_deviation
+    assert (choice.deviation_recommendation, choice.deviation_reason) == ("", "")
 
 
 def test_notice_is_acknowledged_only_with_a_reason(demo, person):

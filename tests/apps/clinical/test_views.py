@@ -147,8 +147,7 @@ def test_deviation_through_the_page(demo, client_for, person):
     url = reverse("clinical:assessment", kwargs={"external_id": assessment.external_id})
     html = client.post(url, {"pathway": "3", "specialist": "none"}).content.decode()
     assert "ds-error-summary" in html and "journalforskriften" in html
-    assessment.refresh_from_db()
-    assert assessment.chosen_pathway is None
+    assert assessment.latest_choice is None
     client.post(
         url,
         {
@@ -159,8 +158,11 @@ def test_deviation_through_the_page(demo, client_for, person):
         },
     )
     assessment.refresh_from_db()
-    assert (assessment.chosen_pathway, assessment.deviation_recommendation) == (3, "R5")
-    assert "Tidligere forløp" in client.get(url).content.decode()
+    choice = assessment.latest_choice
+    assert (choice.pathway, choice.deviation_recommendation) == (3, "R5")
+    html = client.get(url).content.decode()
+    assert "Valgt: hovedforløp 3. Avviker fra anbefaling R5:" in html
+    assert "Tidligere forløp" in html
 
 
 def test_fhir_export_is_a_valid_questionnaire_response_and_audited(demo, client_for):

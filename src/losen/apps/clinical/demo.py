@@ -161,7 +161,7 @@ def build_demo(context: DemoContext) -> None:
     CareRelation.objects.bulk_create(CareRelation(person=p, user=kliniker) for p in persons)
     instruments = registry()
     phq9, gad7 = instruments["phq-9"], instruments["gad-7"]
-    assessments, measurements, items, notices = [], [], [], []
+    assessments, choices, measurements, items, notices = [], [], [], [], []
     for index, person in enumerate(persons):
         inputs, codes, phq_series, gad_series, risks = PROFILES[index % len(PROFILES)]
         shift = rng.randint(-2, 2)
@@ -203,18 +203,23 @@ def build_demo(context: DemoContext) -> None:
             suggested_pathway=suggestion.pathway,
             suggested_specialist=suggestion.specialist,
             table_version=suggestion.table_version,
-            chosen_pathway=suggestion.pathway,
-            chosen_specialist=suggestion.specialist,
+        )
+        choice = PathwayChoice(
+            municipality=fjordvik,
+            chosen_by=kliniker,
             chosen_at=timezone.now(),
+            pathway=suggestion.pathway,
+            specialist=suggestion.specialist,
         )
         if index % 10 == 7 and suggestion.pathway < 3:
             # Some clinicians choose a higher pathway than suggested, with a deviation note.
-            assessment.chosen_pathway = suggestion.pathway + 1
-            assessment.deviation_recommendation = suggestion.recommendation_ids[0]
-            assessment.deviation_reason = (
+            choice.pathway = suggestion.pathway + 1
+            choice.deviation_recommendation = suggestion.recommendation_ids[0]
+            choice.deviation_reason = (
                 "Oppdiktet: tidligere forløp viser at personen trenger tettere oppfølging."
             )
         assessments.append(assessment)
+        choices.append((assessment, choice))
         notices.extend(
             (
                 assessment,
@@ -268,19 +273,9 @@ def build_demo(context: DemoContext) -> None:
                 )
             )
     Assessment.objects.bulk_create(assessments)
-    PathwayChoice.objects.bulk_create(
-        PathwayChoice(
-            municipality=fjordvik,
-            assessment=a,
-            chosen_by=kliniker,
-            chosen_at=a.chosen_at,
-            pathway=a.chosen_pathway,
-            specialist=a.chosen_specialist,
-            deviation_recommendation=a.deviation_recommendation,
-            deviation_reason=a.deviation_reason,
-        )
-        for a in assessments
-    )
+    for assessment, choice in choices:
+        choice.assessment = assessment
+    PathwayChoice.objects.bulk_create(c for _, c in choices)
     for first, assessment, measurement in measurements:
         if first:
             measurement.assessment = assessment

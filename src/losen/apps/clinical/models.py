@@ -14,6 +14,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.db.models import OuterRef, Prefetch, Subquery
 from django.utils.translation import gettext_lazy as _
 
 
@@ -86,8 +87,34 @@ class RiskLevel(models.TextChoices):
     NOT_ASSESSED = "not-assessed", _("Ikke vurdert (begrunn)")
 
 
+#: The order that puts an assessment's choice in force first.
+LATEST_CHOICE_FIRST = ("-chosen_at", "-pk")
+
+
+class AssessmentQuerySet(models.QuerySet):
+    def with_latest_choice(self) -> AssessmentQuerySet:
+        """Fetch each assessment's latest :class:`PathwayChoice` in one extra query (no N+1).
+
+        :attr:`Assessment.latest_choice` then reads the prefetched row.
+        """
+        latest = PathwayChoice.objects.filter(
+            pk=Subquery(
+                PathwayChoice.objects.filter(assessment=OuterRef("assessment"))
+                .order_by(*LATEST_CHOICE_FIRST)
+                .values("pk")[:1]
+            )
+        ).select_related("chosen_by")
+        return self.prefetch_related(
+            Prefetch("choices", queryset=latest, to_attr="_latest_choices")
+        )
+
+
 class Assessment(models.Model):
-    """A kartlegging of one person's need for help, with risk screening and pathway choice."""
+    """A kartlegging of one person's need for help, with risk screening and pathway suggestion.
+
+    The clinician's choices are :class:`PathwayChoice` rows, the only record of them;
+    :attr:`latest_choice` is the one in force.
+    """
 
     external_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     municipality = models.ForeignKey(
@@ -120,12 +147,9 @@ class Assessment(models.Model):
     suggested_pathway = models.PositiveSmallIntegerField()
     suggested_specialist = models.CharField(max_length=20)
     table_version = models.CharField(max_length=40)
-    chosen_pathway = models.PositiveSmallIntegerField(null=True)
-    chosen_specialist = models.CharField(max_length=20, blank=True)
-    deviation_recommendation = models.CharField(max_length=40, blank=True)
-    deviation_reason = models.TextField(blank=True)
-    chosen_at = models.DateTimeField(null=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = AssessmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("kartlegging")
@@ -136,16 +160,35 @@ class Assessment(models.Model):
         return f"assessment {self.external_id}"
 
     @property
-    def is_deviation(self) -> bool:
-        return bool(self.deviation_recommendation)
+    def latest_choice(self) -> PathwayChoice | None:
+        """The choice in force: the latest by ``chosen_at`` (then by row), or ``None``.
+
+        Read from :meth:`AssessmentQuerySet.with_latest_choice` when the assessment was
+        fetched that way, otherwise with one query, kept for the object's lifetime.
+        """
+        try:
+            latest = self._latest_choices
+        except AttributeError:
+            latest = self._latest_choices = list(
+                self.choices.select_related("chosen_by").order_by(*LATEST_CHOICE_FIRST)[:1]
+            )
+        return latest[0] if latest else None
+
+    def remember_latest_choice(self, choice: PathwayChoice) -> None:
+        """Make *choice* (just recorded) the object's :attr:`latest_choice` without a query."""
+        self._latest_choices = [choice]
+
+    def refresh_from_db(self, *args, **kwargs) -> None:
+        self.__dict__.pop("_latest_choices", None)
+        super().refresh_from_db(*args, **kwargs)
 
 
 class PathwayChoice(models.Model):
     """One choice of pathway on an assessment, with its deviation note; never overwritten.
 
-    The assessment holds the latest choice for quick reading; every choice, including earlier
-    ones and their notes, is kept here (journalforskriften § 6 g: the grounds for a deviation
-    stay with the record).
+    These rows are the only record of the clinician's choices: the latest is the one in force
+    (:attr:`Assessment.latest_choice`), and every earlier one is kept with its note
+    (journalforskriften § 6 g: the grounds for a deviation stay with the record).
     """
 
     external_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)

@@ -94,7 +94,7 @@ def person_summary(person, as_of: dt.date) -> PersonSummary:
             "raised_at"
         )
     )
-    latest = Assessment.objects.filter(person=person).first()
+    latest = Assessment.objects.filter(person=person).with_latest_choice().first()
     not_assessed = []
     if latest is not None:
         for name in RISKS:

@@ -287,7 +287,8 @@ def choose_pathway(
 ) -> Assessment:
     """Record the clinician's choice; a choice other than the suggestion needs a deviation note.
 
-    Every choice is kept as a :class:`PathwayChoice`; the assessment shows the latest.
+    Every choice is a new :class:`PathwayChoice`, the only record of it; the latest is the
+    assessment's :attr:`~Assessment.latest_choice`, and earlier ones stay as history.
 
     Raises:
         ClinicalError: With the domain's problems (journalforskriften § 6 g).
@@ -303,29 +304,15 @@ def choose_pathway(
         raise ClinicalError(problems)
     deviates = pathway != suggestion.pathway or specialist != suggestion.specialist
     with transaction.atomic():
-        assessment.chosen_pathway = pathway
-        assessment.chosen_specialist = specialist
-        assessment.deviation_recommendation = deviation_recommendation if deviates else ""
-        assessment.deviation_reason = deviation_reason.strip() if deviates else ""
-        assessment.chosen_at = timezone.now()
-        assessment.save(
-            update_fields=[
-                "chosen_pathway",
-                "chosen_specialist",
-                "deviation_recommendation",
-                "deviation_reason",
-                "chosen_at",
-            ]
-        )
         choice = PathwayChoice.objects.create(
             municipality=assessment.municipality,
             assessment=assessment,
             chosen_by=actor,
-            chosen_at=assessment.chosen_at,
+            chosen_at=timezone.now(),
             pathway=pathway,
             specialist=specialist,
-            deviation_recommendation=assessment.deviation_recommendation,
-            deviation_reason=assessment.deviation_reason,
+            deviation_recommendation=deviation_recommendation if deviates else "",
+            deviation_reason=deviation_reason.strip() if deviates else "",
         )
         record(
             actor=actor,
@@ -337,9 +324,10 @@ def choose_pathway(
                 "chosen_pathway": pathway,
                 "chosen_specialist": specialist,
                 "deviation": deviates,
-                "recommendation": assessment.deviation_recommendation,
+                "recommendation": choice.deviation_recommendation,
             },
         )
+    assessment.remember_latest_choice(choice)
     return assessment
 
 

@@ -94,9 +94,11 @@ def assessment_detail(request, external_id):
             (r["recommendation"], r["recommendation_title"]) for r in suggestion["reasons"]
         )
     )
+    choices = _choice_rows(assessment)
+    latest = choices[-1] if choices else None
     initial = {
-        "pathway": assessment.chosen_pathway or assessment.suggested_pathway,
-        "specialist": assessment.chosen_specialist or assessment.suggested_specialist,
+        "pathway": latest.pathway if latest else assessment.suggested_pathway,
+        "specialist": latest.specialist if latest else assessment.suggested_specialist,
     }
     form = PathwayChoiceForm(request.POST or None, initial=initial, recommendations=recommendations)
     if request.method == "POST" and form.is_valid():
@@ -137,15 +139,16 @@ def assessment_detail(request, external_id):
             "measurements": measurements,
             "severity_hint": severity_hint,
             "life_areas": _life_area_rows(assessment),
-            "choices": _choice_rows(assessment),
+            "choices": choices,
+            "latest_choice": latest,
         },
     )
 
 
 def _choice_rows(assessment):
-    """Every pathway choice on the assessment, oldest first, with the specialist label."""
+    """Every pathway choice on the assessment, oldest first (the last is the one in force)."""
     labels = dict(SPECIALIST_CHOICES)
-    choices = list(assessment.choices.select_related("chosen_by"))
+    choices = list(assessment.choices.select_related("chosen_by").order_by("chosen_at", "pk"))
     for choice in choices:
         choice.specialist_label = labels.get(choice.specialist, choice.specialist)
     return choices
