@@ -111,3 +111,28 @@ def test_restore_with_a_tampered_audit_chain_restores_nothing(demo, tmp_path):
     with pytest.raises(BackupError, match="brutt ved post 3"):
         restore_backup(path)
     assert not AuditEntry.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda m: m["clinical"].append("9999_from_the_future"), "nyere Losen"),
+        (lambda m: m["clinical"].pop(), "eldre Losen"),
+        (lambda m: m.clear(), "eldre Losen"),
+    ],
+)
+def test_a_backup_of_another_database_structure_is_refused_before_anything(
+    demo, tmp_path, change, message
+):
+    """A backup from before (or after) a migration names the difference and restores nothing."""
+    path = tmp_path / "b.json"
+    write_backup(path)
+    document = json.loads(path.read_text(encoding="utf-8"))
+    change(document["migrations"])
+    path.write_text(json.dumps(document), encoding="utf-8")
+    _empty_database()
+    with pytest.raises(BackupError, match=message) as raised:
+        restore_backup(path)
+    assert "losen migrate" in str(raised.value)
+    assert "Ingenting er gjenopprettet" in str(raised.value)
+    assert not AuditEntry.objects.exists()

@@ -109,6 +109,41 @@ def _read_document(path: Path) -> dict:
     return document
 
 
+def _check_schema(document: dict, path: Path) -> None:
+    """Refuse a backup made with another database structure than this Losen's.
+
+    Rows are loaded with today's models, so a backup from before a migration that removed or
+    changed a field (or from a newer Losen) cannot be read row by row. The way is to restore
+    it with the Losen version that made it, then upgrade that database with ``losen migrate``.
+    """
+    recorded = document.get("migrations")
+    if not isinstance(recorded, dict):
+        raise BackupError(f"{path}: sikkerhetskopien mangler listen over migrasjoner.")
+    theirs = {(app, name) for app, names in recorded.items() for name in names}
+    ours = {(app, name) for app, names in _applied_migrations().items() for name in names}
+    newer = sorted(theirs - ours)
+    older = sorted(ours - theirs)
+    if not newer and not older:
+        return
+
+    def shown(pairs):
+        text = ", ".join(f"{app} {name}" for app, name in pairs[:5])
+        return text + (f" og {len(pairs) - 5} til" if len(pairs) > 5 else "")
+
+    if newer:
+        problem = (
+            f"sikkerhetskopien er laget av en nyere Losen (databasen mangler {shown(newer)}). "
+            "Oppgrader Losen og kjør «losen migrate» før du gjenoppretter."
+        )
+    else:
+        problem = (
+            f"sikkerhetskopien er laget av en eldre Losen (den mangler {shown(older)}). "
+            "Gjenopprett den med versjonen som laget den, kjør så «losen migrate» med denne "
+            "versjonen og ta en ny sikkerhetskopi."
+        )
+    raise BackupError(f"{path}: {problem} Ingenting er gjenopprettet.")
+
+
 def non_empty_models() -> list[str]:
     """Labels of backed-up models that already hold rows."""
     return [m._meta.label_lower for m in backed_up_models() if m._default_manager.exists()]
@@ -129,6 +164,7 @@ def restore_backup(path: Path) -> dict[str, int]:
     from losen.apps.audit.services import record, verify_chain
 
     document = _read_document(path)
+    _check_schema(document, path)
     occupied = non_empty_models()
     if occupied:
         raise BackupError(
