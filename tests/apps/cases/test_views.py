@@ -193,3 +193,14 @@ def test_demo_reset_twice_keeps_the_same_decisions(demo):
     after = sorted(ServiceDecision.objects.values_list("reference", "service", "status", "scope"))
     assert before == after
     assert any(line.startswith("Vedtak:") for line in summary)
+
+
+@pytest.mark.parametrize(
+    ("language", "heading", "link"),
+    [("nn", "Vedtak", "Registrer vedtak"), ("en", "Decisions", "Register a decision")],
+)
+def test_the_section_is_translated(demo, client_for, person, language, heading, link):
+    client = client_for("saksbehandler")
+    client.post("/i18n/sprak/", {"language": language, "next": "/"})
+    text = client.get(reverse("persons:detail", kwargs=kw(person))).content.decode()
+    assert f'id="vedtak">{heading}</h2>' in text and link in text
