@@ -204,3 +204,22 @@ def test_the_section_is_translated(demo, client_for, person, language, heading, 
     client.post("/i18n/sprak/", {"language": language, "next": "/"})
     text = client.get(reverse("persons:detail", kwargs=kw(person))).content.decode()
     assert f'id="vedtak">{heading}</h2>' in text and link in text
+
+
+def test_foreign_and_missing_decisions_look_the_same(demo, client_for):
+    """A Nabovik clinician cannot tell a Fjordvik decision from an id that does not exist."""
+    import re
+    import uuid
+
+    client = client_for("nabo-kliniker")
+    decision = ServiceDecision.objects.filter(municipality=demo["fjordvik"]).first()
+    random_id = uuid.uuid4()
+    foreign = client.get(reverse("cases:decision", kwargs=kw(decision)))
+    missing = client.get(reverse("cases:decision", kwargs={"external_id": random_id}))
+    assert foreign.status_code == missing.status_code == 404
+
+    def normalised(response, external_id):
+        body = response.content.replace(str(external_id).encode(), b"ID")
+        return re.sub(rb'name="csrfmiddlewaretoken" value="[^"]+"', b"", body)
+
+    assert normalised(foreign, decision.external_id) == normalised(missing, random_id)
