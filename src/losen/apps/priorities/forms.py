@@ -230,7 +230,7 @@ class AttachFigureForm(forms.Form):
 
 
 def _figure_label(snapshot) -> str:
-    return _("%(label)s: %(value)s (%(source)s)") % {
+    return _("%(label)s: %(value)s. Kilde: %(source)s") % {
         "label": snapshot.label,
         "value": snapshot.shown,
         "source": snapshot.source,
