@@ -143,3 +143,22 @@ def test_refused_status_changes_change_nothing(world, start, status, note, field
     assert decision.status == start
     assert not StatusChange.objects.exists()
     assert AuditEntry.objects.count() == entries
+
+
+def test_a_reference_taken_meanwhile_is_a_validation_error(world):
+    """Two registrations with one reference at once: the second gets the form's message."""
+    from unittest import mock
+
+    from django.db.models import QuerySet
+
+    make_decision(world, reference="2026/100")
+    entries = AuditEntry.objects.count()
+    # The check before the insert does not see the other row; the insert then fails.
+    with (
+        mock.patch.object(QuerySet, "exists", side_effect=[False, True]),
+        pytest.raises(ValidationError) as raised,
+    ):
+        services.record_decision(**valid(world))
+    assert "allerede brukt" in raised.value.message_dict["reference"][0]
+    assert ServiceDecision.objects.count() == 1
+    assert AuditEntry.objects.count() == entries

@@ -11,7 +11,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -123,38 +123,46 @@ def record_decision(
     if errors:
         raise ValidationError(errors)
     issued = status == DecisionStatus.FATTET
-    with transaction.atomic():
-        decision = ServiceDecision.objects.create(
-            municipality=municipality,
-            person=person,
-            reference=reference,
-            service=service,
-            unit=unit,
-            scope=scope.strip(),
-            hours_per_week=hours_per_week,
-            valid_from=valid_from,
-            valid_to=valid_to,
-            review_on=review_on,
-            status=status,
-            legal_basis=legal_basis.strip(),
-            applied_for=applied_for.strip(),
-            facts=facts.strip(),
-            reasons=reasons.strip(),
-            decided_at=(decided_at or timezone.localdate()) if issued else None,
-            decided_by=actor if issued else None,
-        )
-        record(
-            actor=actor,
-            action=Action.CREATE,
-            target=decision,
-            municipality=municipality,
-            details={
-                "status": status,
-                "service": service,
-                "unit": str(unit.external_id),
-                "person": str(person.external_id),
-            },
-        )
+    try:
+        with transaction.atomic():
+            decision = ServiceDecision.objects.create(
+                municipality=municipality,
+                person=person,
+                reference=reference,
+                service=service,
+                unit=unit,
+                scope=scope.strip(),
+                hours_per_week=hours_per_week,
+                valid_from=valid_from,
+                valid_to=valid_to,
+                review_on=review_on,
+                status=status,
+                legal_basis=legal_basis.strip(),
+                applied_for=applied_for.strip(),
+                facts=facts.strip(),
+                reasons=reasons.strip(),
+                decided_at=(decided_at or timezone.localdate()) if issued else None,
+                decided_by=actor if issued else None,
+            )
+            record(
+                actor=actor,
+                action=Action.CREATE,
+                target=decision,
+                municipality=municipality,
+                details={
+                    "status": status,
+                    "service": service,
+                    "unit": str(unit.external_id),
+                    "person": str(person.external_id),
+                },
+            )
+    except IntegrityError as error:
+        # Another request may have taken the reference between the check and the insert.
+        if ServiceDecision.objects.filter(municipality=municipality, reference=reference).exists():
+            raise ValidationError(
+                {"reference": [_("Saksnummeret er allerede brukt i kommunen.")]}
+            ) from error
+        raise
     return decision
 
 
