@@ -104,8 +104,8 @@ def test_a_failure_while_writing_rolls_back_everything(monkeypatch):
     calls = []
 
     @contextlib.contextmanager
-    def failing():
-        with original() as write:
+    def failing(**kwargs):
+        with original(**kwargs) as write:
 
             def write_or_fail(rows):
                 calls.append(len(rows))
@@ -155,6 +155,39 @@ def test_a_revised_file_replaces_values_and_keeps_the_history():
     old = StoredObservation.objects.get(key_hash=first.key_hash, is_current=False)
     assert old.value_text == "1943974" and old.superseded_by_id == first.pk
     assert old.superseded_at is not None and first.ordinal == old.ordinal
+
+
+def test_batch_and_successor_links_hold_without_database_constraints():
+    """The batch and successor of a row have no database constraint (the import writes both in
+    its own transaction; see models.StoredObservation). Every row points at an existing batch,
+    every earlier version at the current row of its key, and the ORM still cascades."""
+    import json
+
+    from losen.apps.insight.services import _key_hashes, key_hash
+
+    first = _import(KOSTRA)
+    doc = json.loads(shared_bytes(KOSTRA))
+    doc["value"][0] = 1943975
+    doc["updated"] = "2021-06-14T22:00:00Z"
+    second = import_file(actor=None, data=json.dumps(doc).encode(), file_name="revidert.json")
+    assert second.revised == 1250
+    batches = {first.batch.pk, second.batch.pk}
+    assert set(StoredObservation.objects.values_list("batch_id", flat=True)) == batches
+    current = dict(StoredObservation.objects.filter(is_current=True).values_list("key_hash", "pk"))
+    earlier = StoredObservation.objects.filter(is_current=False)
+    assert earlier.count() == 1250
+    for digest, successor in earlier.values_list("key_hash", "superseded_by_id"):
+        assert current[digest] == successor
+    # The hashes of a whole file are those of key_hash, one by one.
+    observations = ind.parse(shared_bytes(KOSTRA), KOSTRA).observations[:50]
+    dims = [""] * 50
+    assert _key_hashes(observations, "national", dims) == [
+        key_hash(o, "national", "") for o in observations
+    ]
+    # Deleting the revision through the ORM removes its rows and clears the links to them.
+    second.batch.delete()
+    assert StoredObservation.objects.count() == 1250
+    assert not StoredObservation.objects.filter(superseded_by__isnull=False).exists()
 
 
 def test_history_lists_every_version_of_a_cell_oldest_first():

@@ -73,7 +73,14 @@ class ImportBatch(models.Model):
 class StoredObservation(models.Model):
     """One published cell as stored; see the module docstring for scope and history."""
 
-    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="observations")
+    # No database constraint on the batch or on the successor: both are written only by the
+    # import (losen.apps.insight.services), in the transaction that creates the batch and the
+    # successor, so they exist by construction; PostgreSQL would otherwise check every row
+    # of a national table again at commit (about a third of the server's work). The ORM still
+    # cascades (batch) and clears (successor) on delete. Tested in tests/apps/insight.
+    batch = models.ForeignKey(
+        ImportBatch, on_delete=models.CASCADE, related_name="observations", db_constraint=False
+    )
     municipality = models.ForeignKey(
         "accounts.Municipality",
         on_delete=models.CASCADE,
@@ -114,6 +121,7 @@ class StoredObservation(models.Model):
         blank=True,
         related_name="+",
         db_index=False,  # indexed where set only; see Meta
+        db_constraint=False,  # see batch
     )
 
     class Meta:
