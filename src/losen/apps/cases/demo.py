@@ -4,7 +4,9 @@ Eight invented persons attend the day activity service at «Bo- og aktivitetstil
 running decisions (the demo prioritisation case about day services cuts that unit). Some of
 them also get home health care or practical help from «Hjemmetjenesten». One decision has
 ended, one has run out and one is a draft, so that lists of running decisions visibly leave
-something out. The demo caseworker has a care relation to some of the persons.
+something out. Three of them are on a short stay at «Fjordvik helse- og omsorgssenter» (the
+demo budget round may cut short-stay places). The demo caseworker has a care relation to some
+of the persons.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ CASEWORKER_PERSONS = 5
 LEGAL_DAY = "helse- og omsorgstjenesteloven § 3-2 første ledd nr. 7"
 LEGAL_HOME = "helse- og omsorgstjenesteloven § 3-2 første ledd nr. 6 bokstav a"
 LEGAL_HELP = "helse- og omsorgstjenesteloven § 3-2 første ledd nr. 6 bokstav b"
+LEGAL_STAY = "helse- og omsorgstjenesteloven § 3-2 første ledd nr. 6 bokstav c"
 
 FACTS = "Oppdiktet: kartlegging i hjemmet og samtale med personen og pårørende."
 REASONS = (
@@ -114,6 +117,22 @@ def build_demo(context: DemoContext) -> None:
             hours_per_week=Decimal(hours),
             review_on=today + dt.timedelta(days=rng.randint(30, 120)),
         )
+    # At the care centre: time-limited short stays (the demo budget round may cut the short-stay
+    # places in the existing building, so its portfolio page lists these).
+    centre = fjordvik.units.get(name="Fjordvik helse- og omsorgssenter")
+    for person, started, weeks in ((persons[0], 9, 4), (persons[4], 4, 3), (persons[6], 1, 2)):
+        start = today - dt.timedelta(days=started)
+        decision(
+            person,
+            centre,
+            ServiceKind.KORTTIDSOPPHOLD,
+            f"Korttidsopphold i {weeks} uker (opptrening)",
+            days_ago=started,
+            legal_basis=LEGAL_STAY,
+            applied_for="Oppdiktet: korttidsopphold etter sykehusinnleggelse.",
+            valid_to=start + dt.timedelta(weeks=weeks),
+            review_on=start + dt.timedelta(weeks=weeks - 1),
+        )
     # Not running: ended, run out, and a draft.
     decision(
         persons[0],
@@ -156,5 +175,6 @@ def build_demo(context: DemoContext) -> None:
     running = ServiceDecision.objects.filter(municipality=fjordvik).running(today).count()
     context.summary.append(
         f"Vedtak: {len(decisions)} demovedtak for {PERSON_COUNT} fiktive personer "
-        f"(dagaktivitetstilbud ved {day_unit.name}, hjemmetjenester), {running} gjelder i dag"
+        f"(dagaktivitetstilbud ved {day_unit.name}, hjemmetjenester, korttidsopphold), "
+        f"{running} gjelder i dag"
     )
