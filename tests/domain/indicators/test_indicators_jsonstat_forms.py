@@ -103,3 +103,19 @@ def test_region_codes_stay_strings_with_leading_zeros() -> None:
     doc["dimension"]["KOKkommuneregion0000"]["category"]["index"] = {"0301": 0, "EAK": 1}
     result = parse_jsonstat(doc)
     assert result.observations[0].region_code == "0301"
+
+
+def test_a_repeated_code_is_refused_so_a_cube_never_repeats_a_key() -> None:
+    """``parse`` does not look for repeated keys in JSON-stat (a cube cannot hold one), which
+    rests on the reader refusing a code listed twice in a dimension."""
+    from losen.domain.indicators.parse import find_duplicates, parse
+
+    doc = dataset()
+    doc["dimension"]["Tid"]["category"]["index"] = ["2022", "2022"]
+    result = parse_jsonstat(doc)
+    assert not result.ok
+    assert [str(p) for p in result.problems] == ["dimension Tid: a code is repeated in index"]
+    doc = dataset()
+    doc["dimension"]["Tid"]["category"]["index"] = ["2022", "2023"]
+    parsed = parse(json.dumps(doc).encode())
+    assert parsed.ok and not find_duplicates(parsed.observations)

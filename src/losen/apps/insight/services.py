@@ -764,12 +764,21 @@ def _refresh_statistics() -> None:
 
     Until autovacuum gets to it, the planner believes the table is as small as before the
     import and reads a table's every version to find one municipality's current figures; with
-    fresh statistics it uses the region in the index. ``ANALYZE`` samples the table, so it
-    takes well under a second even for a national table. SQLite plans without statistics.
+    fresh statistics it uses the region in the index. ``ANALYZE`` samples the table; only the
+    columns the reads filter on (``ANALYZED_FIELDS``) are analysed, which halves its time for a
+    national table (0.6-0.7 s -> 0.3 s here: the key hashes and labels are the costly ones);
+    autovacuum analyses every column later. SQLite plans without statistics.
     """
     if connection.vendor == "postgresql":
+        meta = StoredObservation._meta
+        quote = connection.ops.quote_name
+        columns = ", ".join(quote(meta.get_field(name).column) for name in ANALYZED_FIELDS)
         with connection.cursor() as cursor:
-            cursor.execute(f"ANALYZE {connection.ops.quote_name(StoredObservation._meta.db_table)}")
+            cursor.execute(f"ANALYZE {quote(meta.db_table)} ({columns})")
+
+
+#: The columns whose statistics the reads of :mod:`.queries` and :func:`visible_rows` need.
+ANALYZED_FIELDS = ("is_current", "municipality", "source", "table", "contents_code", "region_code")
 
 
 #: SQLite page cache during an import, in KiB (the default is 2 MiB). The key hashes are
