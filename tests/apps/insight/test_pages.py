@@ -28,7 +28,7 @@ def test_demo_figures_are_synthetic_and_fjordviks_own(demo):
     rows = StoredObservation.objects.filter(source=DEMO_SOURCE)
     assert rows.count() > 3000
     assert set(rows.values_list("municipality", flat=True)) == {demo["fjordvik"].pk}
-    batch = ImportBatch.objects.get(method="demo")
+    batch = ImportBatch.objects.get(method="demo", file_name="losen-demo-fjordvik.json")
     assert batch.municipality == demo["fjordvik"]
 
 
@@ -67,7 +67,9 @@ def test_nabovik_sees_none_of_fjordviks_figures(demo):
     client.force_login(user)
     page = _text(client.get(reverse("insight:dashboard")))
     assert "Ingen indikatorer er importert ennå." in page and "insight-chart" not in page
-    batch = ImportBatch.objects.get(municipality=demo["fjordvik"])
+    batch = ImportBatch.objects.get(
+        municipality=demo["fjordvik"], file_name="losen-demo-fjordvik.json"
+    )
     detail = reverse("insight:import_detail", kwargs={"external_id": batch.external_id})
     assert client.get(detail).status_code == 404
     assert client_for_leader(demo).get(detail).status_code == 200
