@@ -26,8 +26,10 @@ What runs, in one command (``.venv/bin/python -m benchmarks --only indicators``)
    Django's test client: one cold request (the first in the process), then the median and
    worst of warm requests. Losen keeps no page cache, so "warm" means only that the process
    and the database have served the page before. The limit is applied to the warm median.
-3. Each child prints its figures, peak memory (the process's peak resident set) and PASS or
-   FAIL against the limits; the summary repeats them, and the exit code is 1 on a failure.
+3. Each child prints its figures, peak memory (the process's peak resident set), the load
+   average before and after the import (the machine has two cores: another busy process
+   slows the import in proportion) and PASS or FAIL against the limits; the summary repeats
+   them, and the exit code is 1 on a failure.
 
 Every requirement gets PASS, FAIL or SKIPPED (not measured, for example no PostgreSQL).
 """
@@ -186,12 +188,14 @@ def worker(engine: str, file_path: Path, runs: int, revised_path: Path | None = 
 
     data = file_path.read_bytes()
     bar_stream = io.StringIO()
+    load_before = os.getloadavg()[0]
     start, cpu_start = time.perf_counter(), time.process_time()
     first = import_file(
         actor=None, data=data, file_name=file_path.name, progress=ProgressBar(bar_stream)
     )
     import_s = time.perf_counter() - start
     import_cpu_s = time.process_time() - cpu_start
+    load_after = os.getloadavg()[0]
     if not first.ok:
         raise SystemExit("import refused: " + "; ".join(first.problems[:5]))
     stored = StoredObservation.objects.count()
@@ -234,6 +238,7 @@ def worker(engine: str, file_path: Path, runs: int, revised_path: Path | None = 
         "stored": stored,
         "import_s": import_s,
         "import_cpu_s": import_cpu_s,
+        "load": [load_before, load_after],
         "progress_lines": len(bar_stream.getvalue().splitlines()),
         "reimport_s": reimport_s,
         "reimport_changed": again.created + again.revised,
@@ -353,7 +358,8 @@ def report(result: dict, verdicts: list[dict]) -> None:
         f"    import of {result['in_file']} observations: {result['import_s']:.2f} s "
         f"({result['in_file'] / result['import_s']:,.0f} per second; "
         f"{result['import_cpu_s']:.2f} s CPU in Losen's process), "
-        f"{result['stored']} rows stored, {result['progress_lines']} progress-bar lines"
+        f"{result['stored']} rows stored, {result['progress_lines']} progress-bar lines; "
+        f"load average (1 min) {result['load'][0]:.2f} before, {result['load'][1]:.2f} after"
     )
     if not result["page_shows_the_table"]:
         print("    warning: the dashboard did not show the imported table")
