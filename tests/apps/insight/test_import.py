@@ -306,3 +306,57 @@ def test_a_large_import_refreshes_planner_statistics(monkeypatch):
                 "SELECT reltuples FROM pg_class WHERE relname = 'insight_storedobservation'"
             )
             assert cursor.fetchone()[0] > 0
+
+
+def test_texts_with_tabs_newlines_and_backslashes_are_stored_as_they_are():
+    """PostgreSQL gets the rows as COPY text made by the import: tab, newline, carriage return
+    and backslash are escaped, ``\\N`` in a text is not a null, and null stays null."""
+    import datetime as dt
+
+    from losen.apps.insight.services import import_observations
+
+    tricky = "a\tb\nc\rd\\e \\N ø"
+    observations = [
+        ind.Observation(
+            source="lokal",
+            table="T\\1",
+            contents_code="k\t1",
+            contents_label=tricky,
+            region_code="4699",
+            region_vintage="",
+            period="2024",
+            value=Decimal("-12.500"),
+            status=None,
+            unit="\\N",
+            decimals=None,
+            updated=dt.date(2024, 6, 14),
+            dimensions=(("alder\t", 'a"\\b'),),
+        ),
+        ind.Observation(
+            source="lokal",
+            table="T\\1",
+            contents_code="k\t1",
+            contents_label="",
+            region_code="4698",
+            region_vintage="",
+            period="2024",
+            value=None,
+            status=":",
+            unit="",
+            decimals=2,
+            updated=None,
+            dimensions=(),
+        ),
+    ]
+    outcome = import_observations(
+        actor=None, observations=observations, file_name="tegn.json", data_format="test"
+    )
+    assert outcome.ok and outcome.created == 2
+    stored = StoredObservation.objects.get(region_code="4699")
+    assert (stored.table, stored.contents_code, stored.contents_label) == ("T\\1", "k\t1", tricky)
+    assert stored.unit == "\\N" and stored.value == Decimal("-12.5") and stored.decimals is None
+    assert stored.value_text == "-12.500" and stored.status == ""
+    assert to_domain(stored) == observations[0]
+    empty = StoredObservation.objects.get(region_code="4698")
+    assert empty.value is None and empty.updated is None and empty.contents_label == ""
+    assert to_domain(empty) == observations[1]
