@@ -286,10 +286,20 @@ def _snapshot_from_view(indicator: IndicatorDef, view: IndicatorView, period: st
         points = [p for p in points if p.period == period]
     if not points:
         return None
-    obs = points[-1].municipality
-    return IndicatorSnapshot(
+    return _snapshot_of(
+        points[-1].municipality,
         indicator=indicator.key,
         label=indicator.label,
+        unit=indicator.shown_unit,
+        sources=view.sources,
+    )
+
+
+def _snapshot_of(obs: ind.Observation, *, indicator: str, label: str, unit: str, sources):
+    """One stored figure as an :class:`IndicatorSnapshot`, with the credit its sources need."""
+    return IndicatorSnapshot(
+        indicator=indicator,
+        label=label,
         source=obs.source,
         table=obs.table,
         contents_code=obs.contents_code,
@@ -298,8 +308,8 @@ def _snapshot_from_view(indicator: IndicatorDef, view: IndicatorView, period: st
         value=None if obs.value is None else str(obs.value),
         status=obs.status,
         status_meaning=str(STATUS_LABELS.get(obs.status or "", "")),
-        unit=indicator.shown_unit,
-        attribution=tuple(attribution_lines(view.sources)),
+        unit=unit,
+        attribution=tuple(attribution_lines(sources)),
     )
 
 
@@ -358,19 +368,12 @@ def _series_snapshot(obs: ind.Observation) -> IndicatorSnapshot:
     label = obs.contents_label or obs.contents_code
     if obs.dimensions:
         label += " (" + ", ".join(code for _name, code in obs.dimensions) + ")"
-    return IndicatorSnapshot(
+    return _snapshot_of(
+        obs,
         indicator=f"{obs.table}/{obs.contents_code}",
         label=label,
-        source=obs.source,
-        table=obs.table,
-        contents_code=obs.contents_code,
-        region_code=obs.region_code,
-        period=obs.period,
-        value=None if obs.value is None else str(obs.value),
-        status=obs.status,
-        status_meaning=str(STATUS_LABELS.get(obs.status or "", "")),
         unit=obs.unit,
-        attribution=tuple(attribution_lines({obs.source})),
+        sources={obs.source},
     )
 
 
