@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from losen.apps.insight.models import ImportBatch
 
@@ -22,12 +23,12 @@ def test_leader_opens_the_dashboard_and_reads_a_chart_and_its_table(demo_live, p
     ).click()
     page.wait_for_url(re.compile(r"/styringsinformasjon/$"))
     assert page.get_by_role("heading", level=1).inner_text() == "Styringsinformasjon"
-    assert page.get_by_role("heading", name="Psykisk helse og rus", exact=True).is_visible()
-    assert page.get_by_role("heading", name="Hjemmetjenester", exact=True).is_visible()
+    expect(page.get_by_role("heading", name="Psykisk helse og rus", exact=True)).to_be_visible()
+    expect(page.get_by_role("heading", name="Hjemmetjenester", exact=True)).to_be_visible()
     charts = page.get_by_role("img", name=re.compile("^Linjediagram"))
     assert charts.count() == 6
     table = page.get_by_role("table", name=re.compile("Mottakere av hjemmetjenester 80 år"))
-    assert table.get_by_role("rowheader", name="2024").is_visible()
+    expect(table.get_by_role("rowheader", name="2024")).to_be_visible()
     assert page.locator("abbr[title='prikket av personvernhensyn']").count() == 1
     assert "Syntetiske tall laget av Losen" in page.locator(".insight-attribution").inner_text()
     assert axe_violations(page) == []
@@ -42,7 +43,7 @@ def test_demand_and_import_pages_work_and_pass_axe(demo_live, page, tmp_path):
     page.get_by_label("Antall år fram").select_option("15")
     page.get_by_role("button", name="Framskriv").click()
     page.wait_for_load_state()
-    assert page.locator("#metode").is_visible()
+    expect(page.locator("#metode")).to_be_visible()
     assert (
         page.get_by_role("table", name="Behov, kapasitet og gap per år").locator("tbody tr").count()
         == 16
@@ -60,7 +61,7 @@ def test_demand_and_import_pages_work_and_pass_axe(demo_live, page, tmp_path):
     page.get_by_label("Fil", exact=True).set_input_files(str(upload))
     page.get_by_role("button", name="Importer", exact=True).click()
     page.wait_for_load_state()
-    assert page.get_by_role("status").filter(has_text="1 nye").is_visible()
+    expect(page.get_by_role("status").filter(has_text="1 nye")).to_be_visible()
     assert page.locator(".insight-steps li").count() >= 3
     assert axe_violations(page) == []
     page.get_by_role("link", name="Se importen").click()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from losen.apps.accounts.models import Unit, User
 from losen.apps.persons.models import Person
@@ -21,7 +22,7 @@ def test_login_navigation_and_logout(demo_live, page):
     page.get_by_label("Brukernavn").fill("leder")
     page.get_by_label("Passord").fill("feil passord")
     page.get_by_role("button", name="Logg inn").click()
-    assert page.get_by_role("alert").is_visible()
+    expect(page.get_by_role("alert")).to_be_visible()
     login(page, base, "leder")
     assert page.get_by_role("heading", level=1).inner_text().endswith("Fjordvik kommune")
     navigation = page.get_by_role("navigation", name="Hovedmeny")
@@ -50,11 +51,9 @@ def test_language_switch(demo_live, page):
     page.get_by_role("button", name="Bytt språk").click()
     page.wait_for_load_state()
     assert page.locator("html").get_attribute("lang") == "en"
-    assert (
-        page.get_by_role("navigation", name="Main menu")
-        .get_by_role("link", name="Units")
-        .is_visible()
-    )
+    expect(
+        page.get_by_role("navigation", name="Main menu").get_by_role("link", name="Units")
+    ).to_be_visible()
     page.get_by_label("Language").select_option("nn")
     page.get_by_role("button", name="Change language").click()
     page.wait_for_load_state()
@@ -101,5 +100,5 @@ def test_every_demo_page_has_no_serious_accessibility_violations(demo_live, page
         person = Person.objects.filter(care_relations__user__username="kliniker").first()
         page.goto(f"{base}/personer/{person.external_id}/nodtilgang/")
         page.get_by_role("button", name=re.compile("nødtilgang")).click()
-        assert page.locator(".ds-validation-message").is_visible()
+        expect(page.locator(".ds-validation-message")).to_be_visible()
         assert axe_violations(page) == [], "emergency form with errors"

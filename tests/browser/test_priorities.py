@@ -109,8 +109,8 @@ def test_consultation_with_three_participants_from_two_groups(demo_live, browser
             in page.locator("#uenighet").locator("xpath=..").inner_text()
         )
     # Each theme with comments asks for a note on how the input was handled.
-    assert page.locator("#tema-alvorlighet").is_visible()
-    assert page.locator("#tema-nytte").is_visible()
+    expect(page.locator("#tema-alvorlighet")).to_be_visible()
+    expect(page.locator("#tema-nytte")).to_be_visible()
     assert axe_violations(page) == [], "participation page"
 
 
