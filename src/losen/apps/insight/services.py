@@ -695,9 +695,9 @@ def _new_ids(count: int) -> list[int]:
     """Ids for *count* rows about to be written, drawn as the table would draw them.
 
     PostgreSQL: from the id column's sequence, so a concurrent writer can never take one.
-    SQLite: the ones after the largest ever used; the import has written its batch already,
-    so it holds the database's only write lock until it commits, and AUTOINCREMENT's counter
-    follows the ids written.
+    SQLite (the only other database the settings accept): the ones after the largest ever used;
+    the import has written its batch already, so it holds the database's only write lock until
+    it commits, and AUTOINCREMENT's counter follows the ids written.
     """
     table = StoredObservation._meta.db_table
     with connection.cursor() as cursor:
@@ -707,8 +707,6 @@ def _new_ids(count: int) -> list[int]:
                 [connection.ops.quote_name(table), count],
             )
             return [row[0] for row in cursor.fetchall()]
-        if connection.vendor != "sqlite":
-            raise NotImplementedError(f"{connection.vendor}: ids are drawn for PostgreSQL, SQLite")
         cursor.execute("SELECT max(seq) FROM sqlite_sequence WHERE name = %s", [table])
         counter = cursor.fetchone()[0] or 0
         cursor.execute(f"SELECT max(id) FROM {connection.ops.quote_name(table)}")  # noqa: S608 -- name from the model

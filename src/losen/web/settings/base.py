@@ -98,6 +98,8 @@ TEMPLATES = [
 # --- Database -------------------------------------------------------------------------------
 # SQLite under var/ is the embedded default; DATABASE_URL=postgresql://... switches.
 DEFAULT_SQLITE_PATH = VAR_DIR / "losen.sqlite3"
+#: The databases Losen is built and tested for (the import writes with each one's own SQL).
+SUPPORTED_ENGINES = ("django.db.backends.sqlite3", "django.db.backends.postgresql")
 
 
 def database_from_environment() -> dict:
@@ -108,6 +110,13 @@ def database_from_environment() -> dict:
     else:
         VAR_DIR.mkdir(parents=True, exist_ok=True)
         config = dj_database_url.parse(f"sqlite:///{DEFAULT_SQLITE_PATH}")
+    if config["ENGINE"] not in SUPPORTED_ENGINES:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(
+            f"DATABASE_URL peker på {config['ENGINE']}; Losen kjører på SQLite og PostgreSQL "
+            "(postgresql://bruker@vert:5432/database)."
+        )
     if config["ENGINE"] == "django.db.backends.sqlite3":
         # IMMEDIATE transactions serialise writers, so the audit chain's head is never read
         # stale by two processes at once; the timeout waits for the lock instead of failing.
