@@ -10,6 +10,8 @@ views and the decision basis use.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -166,7 +168,7 @@ def acceptability(items: Items, samples: int = SMAA_SAMPLES, seed: int = SMAA_SE
     return sorted(rows, key=lambda a: (-a.first, a.name))
 
 
-def _problem(candidates: list[Candidate], budget_nok: float) -> pf.PortfolioProblem:
+def _problem(candidates: Sequence[Candidate], budget_nok: float) -> pf.PortfolioProblem:
     return pf.PortfolioProblem(
         budget=float(budget_nok),
         candidates=tuple(
@@ -185,7 +187,16 @@ def _problem(candidates: list[Candidate], budget_nok: float) -> pf.PortfolioProb
 
 
 def portfolio(candidates: list[Candidate], budget_nok: int) -> Portfolio:
-    """The set of highest total value within the budget, honouring the constraints."""
+    """The set of highest total value within the budget, honouring the constraints.
+
+    A case page asks for it several times (checklist, cuts, the decisions a cut touches); the
+    answer depends only on the candidates and the budget, so the last few are remembered.
+    """
+    return _portfolio(tuple(candidates), budget_nok)
+
+
+@functools.lru_cache(maxsize=32)
+def _portfolio(candidates: tuple[Candidate, ...], budget_nok: int) -> Portfolio:
     result = pf.solve_portfolio(_problem(candidates, budget_nok))
     if result.status is pf.Status.INFEASIBLE:
         return Portfolio(False, (), 0, 0.0, (), None, (), tuple(result.reasons))

@@ -116,12 +116,13 @@ def _render_detail(request, case, *, consultation_form=None, basis_form=None, st
         else ""
     )
     live = case.publications.filter(unpublished_at__isnull=True).first()
+    checklist = queries.checklist(case)
     return render(
         request,
         "priorities/case_detail.html",
         {
             "case": case,
-            "checklist": [(label, queries.checklist(case)[code]) for code, label in Phase.choices],
+            "checklist": [(label, checklist[code]) for code, label in Phase.choices],
             "missing": queries.missing(case),
             "alternatives": case.alternatives.all(),
             "figures": insight_services.attached_figures(case.municipality, case),
