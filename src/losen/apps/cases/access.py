@@ -54,6 +54,51 @@ def decisions_touched_by_cut(request, *, unit, service=None, purpose: str) -> li
     return decisions
 
 
+def decisions_touched_by_cuts(
+    request, *, cuts: list[tuple[object, str | None]], purpose: str
+) -> list[list[ServiceDecision]]:
+    """:func:`decisions_touched_by_cut` for several cuts at once: one list per ``(unit,
+    service)`` pair, read in one query and written to the audit log as one READ entry.
+
+    For users who may not see them, or units of another municipality, the lists are empty.
+    """
+    if not cuts:
+        return []
+    if not may_see_cuts(request):
+        return [[] for _cut in cuts]
+    own = [unit is not None and unit.municipality_id == request.municipality.pk for unit, _ in cuts]
+    units = {unit.pk for (unit, _s), ok in zip(cuts, own, strict=True) if ok}
+    decisions = list(
+        ServiceDecision.objects.filter(municipality=request.municipality, unit__in=units)
+        .running()
+        .order_by("reference")
+    )
+    lists = []
+    seen: dict[int, ServiceDecision] = {}
+    for (unit, service), ok in zip(cuts, own, strict=True):
+        if not ok:
+            lists.append([])
+            continue
+        rows = [
+            d for d in decisions if d.unit_id == unit.pk and (not service or d.service == service)
+        ]
+        for d in rows:
+            seen[d.pk] = d
+        lists.append(rows)
+    record(
+        actor=request.user,
+        action=Action.READ,
+        object_type=OBJECT_TYPE,
+        municipality=request.municipality,
+        details={
+            "purpose": purpose,
+            "count": len(seen),
+            "references": [str(d.external_id) for d in seen.values()],
+        },
+    )
+    return lists
+
+
 def access_decision_for_user(request, external_id, *, purpose: str = "view") -> ServiceDecision:
     """The decision, if the user may see its person now; the read is audited. Else 404."""
     municipality = request.municipality

@@ -14,22 +14,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from losen.apps.criteria import wording
 from losen.apps.insight.services import attached_figures
+from losen.domain.explain import Fact
 
-from . import engine, queries
 from .models import (
-    Benefit,
-    Certainty,
     Children,
     Detail,
     Direction,
     Level,
     PlanProcess,
     PrioritizationCase,
-    Resource,
-    Severity,
     Theme,
 )
+from .overview import CaseOverview
 
 SECTION_TITLES = [
     gettext_lazy("Prioriteringssituasjonen og retningen"),
@@ -93,21 +91,108 @@ def _label(choices, value) -> str:
     return str(dict(choices).get(value, value))
 
 
+def _fact(fact) -> dict:
+    return {"code": fact.code, "params": dict(fact.params)}
+
+
+def _criteria_snapshot(rows) -> list[dict]:
+    return [
+        {
+            "kind": c.kind,
+            "name": c.name,
+            "level": c.level.label if c.level else "",
+            "level_description": c.level.description if c.level else "",
+            "uncertainty": c.uncertainty.label if c.uncertainty else "",
+            "reasoning": c.reasoning,
+            "level_reason": c.level_reason,
+            "suggested": c.suggested.label if c.suggested else "",
+            "suggested_from": c.suggested_from,
+            "parts": [
+                {"name": p.name, "level": p.level.label, "reasoning": p.reasoning}
+                for p in c.parts
+                if p.level is not None
+            ],
+        }
+        for c in rows
+    ]
+
+
+def _alternative_snapshot(row) -> dict:
+    a = row.alternative
+    swedish = row.swedish
+    value = row.value
+    return {
+        "name": a.name,
+        "description": a.description,
+        "target_group": a.target_group,
+        "comparator": a.comparator,
+        "cost_nok": a.cost_nok,
+        "criteria": _criteria_snapshot(row.criteria),
+        "flags": [_fact(f) for f in row.flag_facts],
+        "swedish": None
+        if swedish is None
+        else {
+            "category": swedish.category,
+            "rank": swedish.rank,
+            "steps": [
+                {
+                    "step": s.step,
+                    "rank_before": s.rank_before,
+                    "rank_after": s.rank_after,
+                    **_fact(s.fact),
+                }
+                for s in swedish.steps
+            ],
+        },
+        "persons": a.persons_per_year,
+        "persons_source": a.persons_source,
+        "persons_figure": a.persons_figure.snapshot.get("label", "") if a.persons_figure else "",
+        "persons_note": a.persons_note,
+        "value": None
+        if value is None
+        else {
+            "persons": value.persons,
+            "benefit": value.benefit_label,
+            "benefit_value": value.benefit_value,
+            "severity": value.severity_label,
+            "severity_weight": value.severity_weight,
+            "value": value.value,
+        },
+        "evidence": a.evidence,
+        "proportionality": a.proportionality,
+        "children": _label(Children.choices, a.children_affected),
+        "children_best_interests": a.children_best_interests,
+        "equity": a.equity,
+        "local_conditions": a.local_conditions,
+        "consequences": a.consequences,
+        "mandatory": a.mandatory,
+        "current_service": a.current_service,
+    }
+
+
 def build_snapshot(case: PrioritizationCase, *, detail: str, version: int) -> dict:
-    """Everything the decision basis says, as plain JSON, frozen at this moment."""
-    alternatives = list(case.alternatives.select_related("unit"))
-    items = queries.items_for(case)
-    ranking = engine.rank(items, case.weights)
-    names = {str(a.external_id): a.name for a in alternatives}
-    result = queries.portfolio(case)
-    part = queries.participation(case)
-    handlings = {h.theme: h for h in case.handlings.all()}
+    """Everything the decision basis says, as plain JSON, frozen at this moment.
+
+    Explanations are kept as facts (code and values) and worded when the basis is shown, in
+    the reader's language; the levels, reasons and names are kept as written.
+    """
+    overview = CaseOverview(case)
+    names = {str(a.external_id): a.name for a in overview.alternatives}
+    result = overview.portfolio
+    part = overview.participation
+    handlings = overview.handlings
+    criteria = overview.criteria
     return {
         "version": version,
         "detail": detail,
         "detail_label": _label(Detail.choices, detail),
         "created_at": timezone.localtime().strftime("%d.%m.%Y %H:%M"),
         "municipality": case.municipality.name,
+        "catalogue": {
+            "version": overview.catalogue.version,
+            "source": overview.catalogue.source,
+            "swedish_source": overview.catalogue.ranking.source,
+        },
         "case": {
             "title": case.title,
             "level": _label(Level.choices, case.level),
@@ -123,53 +208,43 @@ def build_snapshot(case: PrioritizationCase, *, detail: str, version: int) -> di
             "recommendation": case.recommendation,
             "budget_nok": case.budget_nok,
         },
-        "weights": engine.normalise_weights(case.weights),
-        "alternatives": [
-            {
-                "name": a.name,
-                "description": a.description,
-                "target_group": a.target_group,
-                "comparator": a.comparator,
-                "cost_nok": a.cost_nok,
-                "benefit": _label(Benefit.choices, a.benefit),
-                "benefit_reasoning": a.benefit_reasoning,
-                "benefit_certainty": _label(Certainty.choices, a.benefit_certainty),
-                "severity": _label(Severity.choices, a.severity),
-                "severity_reasoning": a.severity_reasoning,
-                "severity_certainty": _label(Certainty.choices, a.severity_certainty),
-                "resource": _label(Resource.choices, a.resource),
-                "resource_reasoning": a.resource_reasoning,
-                "resource_certainty": _label(Certainty.choices, a.resource_certainty),
-                "evidence": a.evidence,
-                "proportionality": a.proportionality,
-                "children": _label(Children.choices, a.children_affected),
-                "children_best_interests": a.children_best_interests,
-                "equity": a.equity,
-                "local_conditions": a.local_conditions,
-                "consequences": a.consequences,
-                "mandatory": a.mandatory,
-                "current_service": a.current_service,
-            }
-            for a in alternatives
-        ],
+        "weights": overview.weight_shares or {},
+        "alternatives": [_alternative_snapshot(row) for row in overview.table],
         "ranking": [
             {"name": r.name, "rank": r.rank, "total": r.total, "contributions": r.contributions}
-            for r in ranking
+            for r in overview.ranking
         ],
         "stability": [
-            {"criterion": s.criterion, "current": s.current, "low": s.low, "high": s.high}
-            for s in engine.weight_stability(items, case.weights)
+            {
+                "criterion": criteria[s.criterion],
+                "current": s.weight,
+                "low": s.lower,
+                "high": s.upper,
+            }
+            for s in overview.stability
         ],
-        "acceptability": [{"name": a.name, "first": a.first} for a in engine.acceptability(items)],
+        "acceptability": [{"name": a.name, "first": share} for a, share in overview.first_shares],
+        "swedish_disagreements": [
+            {
+                "upper": upper.name,
+                "upper_rank": upper.rank,
+                "upper_category": upper.swedish.category,
+                "lower": lower.name,
+                "lower_category": lower.swedish.category,
+            }
+            for upper, lower in overview.swedish_disagreements
+        ],
         "portfolio": None
         if result is None
         else {
             "feasible": result.feasible,
             "chosen": [names[k] for k in result.chosen],
             "cost_nok": result.cost_nok,
+            "value": result.value,
             "next_krone": [names[k] for k in result.next_krone],
             "next_krone_budget_nok": result.next_krone_budget_nok,
             "first_out": [names[k] for k in result.first_out],
+            "facts": [_fact(f) for f in overview.portfolio_facts],
         },
         "participation": {
             "total": part.total,
@@ -197,7 +272,7 @@ def build_snapshot(case: PrioritizationCase, *, detail: str, version: int) -> di
                 if code in handlings or part.comments_by_theme.get(code)
             ],
         },
-        "cuts": [a.name for a in queries.cuts_for_case(case)],
+        "cuts": [a.name for a in overview.cuts],
         "legal": {
             "forsvarlighet": case.legal_forsvarlighet,
             "necessary": case.legal_necessary,
@@ -210,7 +285,7 @@ def build_snapshot(case: PrioritizationCase, *, detail: str, version: int) -> di
                 "kind": row.service_label,
                 "decisions": row.count,
             }
-            for row in queries.affected_individual_decisions(case)
+            for row in overview.affected
         ],
         "indicators": _attached_indicators(case),
         "follow_ups": [
@@ -219,7 +294,7 @@ def build_snapshot(case: PrioritizationCase, *, detail: str, version: int) -> di
                 "review_on": f.review_on.strftime("%d.%m.%Y"),
                 "responsible": f.responsible,
             }
-            for f in case.follow_ups.all()
+            for f in overview.follow_ups
         ],
     }
 
@@ -248,6 +323,112 @@ def _nok(x) -> str:
 
 def _or_missing(text: str) -> str:
     return text.strip() or _("Ikke beskrevet.")
+
+
+CRITERIA_KEYS = (("nytte", "benefit"), ("alvorlighet", "severity"), ("ressurs", "resource"))
+
+
+def VALUE_MODEL() -> str:
+    return _(
+        "Verdien porteføljen gjør størst: antall personer tiltaket når per år × forventet "
+        "nytte per person (nyttenivået 0–4) × en vekt for alvorlighet fra 1 (liten) til 3 "
+        "(svært stor). Ressurser teller bare som kostnad mot budsjettet. Vekten følger spennet "
+        "i betalingsviljen per gode leveår etter alvorlighet (Meld. St. 34 (2015–2016), "
+        "Meld. St. 38 (2020–2021) kap. 11)."
+    )
+
+
+def _say(facts: list[dict]) -> list[str]:
+    return wording.sentences([Fact(f["code"], f["params"]) for f in facts])
+
+
+def _persons_text(a: dict) -> str:
+    if a.get("persons") is None:
+        return _("mangler")
+    if a.get("persons_source") == "anslag":
+        return _("%(n)s (anslag: %(note)s)") % {"n": a["persons"], "note": a["persons_note"]}
+    return _("%(n)s (tall: %(figure)s)") % {"n": a["persons"], "figure": a["persons_figure"]}
+
+
+def _criterion_of(a: dict, kind: str) -> dict:
+    return next(c for c in a["criteria"] if c["kind"] == kind)
+
+
+def _uncertainty(a: dict, kind: str, old: str) -> str:
+    if "criteria" in a:
+        return _criterion_of(a, kind)["uncertainty"]
+    return a.get(f"{old}_certainty", "")
+
+
+def _criterion_table(alts: list[dict], kind: str, old: str, short: bool) -> Table:
+    """One criterion for every alternative: level, uncertainty, reasoning and the parts.
+
+    Bases frozen before the criteria catalogue (no ``criteria`` key) keep their own columns.
+    """
+    if alts and "criteria" not in alts[0]:
+        return Table(
+            [_("Tiltak"), _("Nivå"), _("Sikkerhet i kunnskapen"), _("Begrunnelse")],
+            [[a["name"], a[old], a[f"{old}_certainty"], a[f"{old}_reasoning"]] for a in alts],
+        )
+    rows = []
+    for a in alts:
+        c = _criterion_of(a, kind)
+        level = c["level"]
+        if c["suggested"] and c["suggested"] != c["level"]:
+            level = _("%(level)s (delene gir %(suggested)s: %(reason)s)") % {
+                "level": c["level"],
+                "suggested": c["suggested"],
+                "reason": c["level_reason"],
+            }
+        parts = "; ".join(
+            f"{p['name']}: {p['level']}" + ("" if short else f". {p['reasoning']}")
+            for p in c["parts"]
+        )
+        rows.append([a["name"], level, c["uncertainty"], c["reasoning"], parts or "–"])
+    return Table([_("Tiltak"), _("Nivå"), _("Usikkerhet"), _("Begrunnelse"), _("Delene")], rows)
+
+
+def _swedish_paragraphs(section: Section, s: dict, alts: list[dict], short: bool) -> None:
+    """The Swedish national model's rank of every alternative, with its steps in words."""
+    ranked = [a for a in alts if a.get("swedish")]
+    if not ranked:
+        return
+    section.paragraphs.append(
+        _(
+            "Rangering etter den svenske nasjonale modellen for åpne prioriteringer (1 er "
+            "høyest prioritet, 10 lavest; ikke-gjøre og FoU er egne kategorier): %(source)s"
+        )
+        % {"source": s.get("catalogue", {}).get("swedish_source", "")}
+    )
+    section.tables.append(
+        Table(
+            [_("Tiltak"), _("Svensk rang"), _("Slik er rangen funnet")],
+            [
+                [
+                    a["name"],
+                    wording.category(a["swedish"]["category"]),
+                    " ".join(_say(a["swedish"]["steps"][: 1 if short else None])),
+                ]
+                for a in ranked
+            ],
+        )
+    )
+    for d in s.get("swedish_disagreements", []):
+        section.paragraphs.append(
+            _(
+                "«%(a)s» er nr. %(ra)s i matrisen, men får svensk rang %(sa)s, mens «%(b)s» "
+                "får %(sb)s."
+            )
+            % {
+                "a": d["upper"],
+                "ra": d["upper_rank"],
+                "sa": wording.category(d["upper_category"]),
+                "b": d["lower"],
+                "sb": wording.category(d["lower_category"]),
+            }
+        )
+    for a in alts:
+        section.paragraphs += [f"{a['name']}: {line}" for line in _say(a.get("flags", []))]
 
 
 def sections(snapshot: dict) -> list[Section]:
@@ -305,13 +486,12 @@ def sections(snapshot: dict) -> list[Section]:
     )
     if not short:
         out[2].paragraphs += [f"{a['name']}: {a['description']}" for a in alts if a["description"]]
-    for section, key in ((out[3], "benefit"), (out[4], "severity"), (out[5], "resource")):
-        section.tables.append(
-            Table(
-                [_("Tiltak"), _("Nivå"), _("Sikkerhet i kunnskapen"), _("Begrunnelse")],
-                [[a["name"], a[key], a[f"{key}_certainty"], a[f"{key}_reasoning"]] for a in alts],
-            )
-        )
+    for section, kind, old in (
+        (out[3], "nytte", "benefit"),
+        (out[4], "alvorlighet", "severity"),
+        (out[5], "ressurs", "resource"),
+    ):
+        section.tables.append(_criterion_table(alts, kind, old, short))
     out[6].paragraphs += [f"{a['name']}: {_or_missing(a['proportionality'])}" for a in alts]
     out[6].paragraphs.append(
         _(
@@ -361,21 +541,52 @@ def sections(snapshot: dict) -> list[Section]:
                 [[a["name"], _pct(a["first"])] for a in s["acceptability"]],
             )
         )
+    _swedish_paragraphs(out[6], s, alts, short)
     if s["portfolio"]:
         p = s["portfolio"]
-        out[6].paragraphs.append(
-            _("Beste sett innenfor budsjettet (%(cost)s): %(set)s.")
-            % {"cost": _nok(p["cost_nok"]), "set": ", ".join(p["chosen"]) or "–"}
-        )
-        if p["next_krone"]:
-            out[6].paragraphs.append(
-                _("Med %(budget)s kommer dette med: %(set)s.")
-                % {"budget": _nok(p["next_krone_budget_nok"]), "set": ", ".join(p["next_krone"])}
+        if "facts" in p:
+            out[6].paragraphs += _say(p["facts"])
+            out[6].paragraphs.append(VALUE_MODEL())
+            out[6].tables.append(
+                Table(
+                    [
+                        _("Tiltak"),
+                        _("Personer per år"),
+                        _("Nytte per person"),
+                        _("Vekt for alvorlighet"),
+                        _("Verdi"),
+                    ],
+                    [
+                        [
+                            a["name"],
+                            _persons_text(a),
+                            f"{a['value']['benefit_value']} ({a['value']['benefit']})",
+                            f"{a['value']['severity_weight']:.2f} ({a['value']['severity']})",
+                            f"{a['value']['value']:.1f}",
+                        ]
+                        if a.get("value")
+                        else [a["name"], _("mangler"), "–", "–", "–"]
+                        for a in alts
+                    ],
+                )
             )
-        if p["first_out"]:
+        else:
             out[6].paragraphs.append(
-                _("Går budsjettet ned, går dette ut først: %s.") % ", ".join(p["first_out"])
+                _("Beste sett innenfor budsjettet (%(cost)s): %(set)s.")
+                % {"cost": _nok(p["cost_nok"]), "set": ", ".join(p["chosen"]) or "–"}
             )
+            if p["next_krone"]:
+                out[6].paragraphs.append(
+                    _("Med %(budget)s kommer dette med: %(set)s.")
+                    % {
+                        "budget": _nok(p["next_krone_budget_nok"]),
+                        "set": ", ".join(p["next_krone"]),
+                    }
+                )
+            if p["first_out"]:
+                out[6].paragraphs.append(
+                    _("Går budsjettet ned, går dette ut først: %s.") % ", ".join(p["first_out"])
+                )
         for a in alts:
             if a["name"] not in p["chosen"] and a["consequences"]:
                 out[6].paragraphs.append(
@@ -398,9 +609,7 @@ def sections(snapshot: dict) -> list[Section]:
                 [
                     a["name"],
                     a["evidence"],
-                    a["benefit_certainty"],
-                    a["severity_certainty"],
-                    a["resource_certainty"],
+                    *(_uncertainty(a, kind, old) for kind, old in CRITERIA_KEYS),
                 ]
                 for a in alts
             ],

@@ -7,6 +7,7 @@ All numbers are invented for the demo, in a plausible range for a municipality o
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils import timezone
@@ -38,16 +39,54 @@ FRAME_LEGAL = (
 )
 
 
-def _alt(case, position, **fields) -> Alternative:
-    defaults = {
-        "benefit_certainty": "moderat",
-        "severity_certainty": "moderat",
-        "resource_certainty": "hoy",
-        "children_affected": "nei",
-    }
+def _alt(
+    case,
+    position,
+    *,
+    nytte: str,
+    alvorlighet: str,
+    ressurs: str,
+    parts: tuple = (),
+    uncertainty: tuple[str, str, str] = ("moderat", "moderat", "lav"),
+    **fields,
+) -> Alternative:
+    """An alternative assessed on the criteria catalogue.
+
+    ``parts``: ``(criterion, part, level, reasoning)`` on the catalogue's parts. A criterion
+    with parts gets the level they give unless a ``<criterion>_level_reason`` is passed, so
+    the demo shows both ways a level is set.
+    """
+    from losen.domain.criteria import SubAssessment
+    from losen.domain.criteria.model import suggested_level
+
+    from .mapping import catalogue_for
+
+    catalogue = catalogue_for(case.municipality)
+    defaults = {"children_affected": "nei"}
     defaults.update(fields)
+    levels = {"nytte": nytte, "alvorlighet": alvorlighet, "ressurs": ressurs}
+    for kind, level in levels.items():
+        given = [SubAssessment(p, lv, r, "") for k, p, lv, r in parts if k == kind]
+        suggestion = suggested_level(catalogue, kind, given)
+        if (
+            suggestion is not None
+            and suggestion.label != level
+            and not defaults.get(f"{kind}_level_reason")
+        ):
+            raise ValueError(
+                f"demo: {fields.get('name')}: parts give {suggestion.label} for {kind}"
+            )
+    for kind, value in zip(("nytte", "alvorlighet", "ressurs"), uncertainty, strict=True):
+        defaults.setdefault(f"{kind}_uncertainty", value)
     alternative = Alternative(
-        municipality=case.municipality, case=case, position=position, **defaults
+        municipality=case.municipality,
+        case=case,
+        position=position,
+        nytte_level=nytte,
+        alvorlighet_level=alvorlighet,
+        ressurs_level=ressurs,
+        parts=[{"criterion": k, "part": p, "level": lv, "reasoning": r} for k, p, lv, r in parts],
+        **defaults,
     )
     alternative.save()
     return alternative
@@ -155,12 +194,23 @@ def _low_threshold(context) -> PrioritizationCase:
         target_group="Voksne med lettere angst og depresjon",
         comparator="Ordinær venteliste hos psykisk helse og rus",
         cost_nok=2_300_000,
-        benefit=3,
-        benefit_reasoning="God effekt på symptomer og mestring i studier av lavterskeltilbud.",
-        severity=2,
-        severity_reasoning="Moderat tap av funksjon, men risiko for langvarig sykefravær.",
-        resource=2,
-        resource_reasoning="Tre årsverk; kan delvis frigjøre tid i ordinær oppfølging.",
+        nytte="stor",
+        nytte_reasoning="God effekt på symptomer og mestring i studier av lavterskeltilbud.",
+        alvorlighet="moderat",
+        alvorlighet_reasoning="Moderat tap av funksjon, men risiko for langvarig sykefravær.",
+        ressurs="moderat",
+        ressurs_reasoning="Tre årsverk; kan delvis frigjøre tid i ordinær oppfølging.",
+        parts=(
+            ("nytte", "mestring_funksjon", "stor", "Flere kommer tilbake i jobb og hverdag."),
+            ("nytte", "smerte_ubehag", "moderat", "Mindre angst og nedstemthet."),
+            ("alvorlighet", "grad_tap", "moderat", "Merkbart tap av funksjon i en periode."),
+            ("alvorlighet", "varighet", "moderat", "Går ofte over, men kan bli langvarig."),
+            ("alvorlighet", "hastegrad", "innen uker", "Bør starte før sju ukers ventetid."),
+            ("ressurs", "ressurs_nytte", "moderat", "Tre årsverk for om lag 300 personer."),
+        ),
+        persons_per_year=300,
+        persons_source="anslag",
+        persons_note="Om lag 300 henvendelser i året gjelder lettere angst og depresjon.",
         evidence="Evalueringer av Rask psykisk helsehjelp; brukererfaringer fra nabokommuner.",
         proportionality="Rimelig forhold mellom nytte og kostnad for mange mottakere.",
         equity="Når flere som ikke oppsøker fastlegen; svakere for dem uten digital tilgang.",
@@ -176,12 +226,23 @@ def _low_threshold(context) -> PrioritizationCase:
         target_group="Voksne med alvorlig psykisk lidelse og rusmiddelproblem",
         comparator="Dagens oppfølging annenhver uke",
         cost_nok=2_400_000,
-        benefit=3,
-        benefit_reasoning="Færre innleggelser og mer stabil bosituasjon i studier av ACT-team.",
-        severity=4,
-        severity_reasoning="Høy risiko for død og tap av funksjon; tilstanden haster.",
-        resource=3,
-        resource_reasoning="Tre årsverk med høy kompetanse; få mottakere per årsverk.",
+        nytte="stor",
+        nytte_reasoning="Færre innleggelser og mer stabil bosituasjon i studier av ACT-team.",
+        alvorlighet="svært stor",
+        alvorlighet_reasoning="Høy risiko for død og tap av funksjon; tilstanden haster.",
+        ressurs="høy",
+        ressurs_reasoning="Tre årsverk med høy kompetanse; få mottakere per årsverk.",
+        parts=(
+            ("nytte", "overlevelse", "moderat", "Færre overdoser og akutte innleggelser."),
+            ("nytte", "mestring_funksjon", "stor", "Mer stabil bolig og hverdag."),
+            ("alvorlighet", "risiko", "svært stor", "Høy risiko for tidlig død."),
+            ("alvorlighet", "grad_tap", "stor", "Stort tap av funksjon i hverdagen."),
+            ("alvorlighet", "hastegrad", "innen dager", "Flere faller ut av oppfølging nå."),
+            ("ressurs", "ressurs_nytte", "høy", "Tre årsverk for om lag 25 personer."),
+        ),
+        persons_per_year=25,
+        persons_source="anslag",
+        persons_note="Om lag 25 personer med alvorlig ROP-lidelse etter BrukerPlan 2025.",
         evidence="Nasjonal evaluering av ACT/FACT-team; lokal avvikslogg.",
         proportionality="Høy kostnad per mottaker, men svært alvorlig tilstand.",
         children_affected="ja",
@@ -262,12 +323,12 @@ def _day_services(context) -> PrioritizationCase:
         target_group="Eldre uten demens med dagtilbud",
         comparator="Tre avdelinger som i dag",
         cost_nok=900_000,
-        benefit=2,
-        benefit_reasoning="Sosial kontakt og aktivitet; de fleste kan følge med til ny avdeling.",
-        severity=2,
-        severity_reasoning="Moderat: ensomhet og tap av funksjon over tid.",
-        resource=2,
-        resource_reasoning="Sparer husleie og ett årsverk.",
+        nytte="moderat",
+        nytte_reasoning="Sosial kontakt og aktivitet; de fleste kan følge med til ny avdeling.",
+        alvorlighet="moderat",
+        alvorlighet_reasoning="Moderat: ensomhet og tap av funksjon over tid.",
+        ressurs="moderat",
+        ressurs_reasoning="Sparer husleie og ett årsverk.",
         evidence="Belegg siste tre år; brukerundersøkelse 2025.",
         proportionality="Innsparingen står i rimelig forhold til ulempen med lengre reisevei.",
         equity="Eldre uten bil får lengre reisevei; transport må tilbys.",
@@ -284,12 +345,12 @@ def _day_services(context) -> PrioritizationCase:
         target_group="Hjemmeboende personer med demens",
         comparator="Ingen endring",
         cost_nok=2_100_000,
-        benefit=3,
-        benefit_reasoning="Avlaster pårørende og utsetter behov for sykehjemsplass.",
-        severity=3,
-        severity_reasoning="Stor: progressiv sykdom med tap av funksjon.",
-        resource=3,
-        resource_reasoning="Høy bemanning per deltaker.",
+        nytte="stor",
+        nytte_reasoning="Avlaster pårørende og utsetter behov for sykehjemsplass.",
+        alvorlighet="stor",
+        alvorlighet_reasoning="Stor: progressiv sykdom med tap av funksjon.",
+        ressurs="høy",
+        ressurs_reasoning="Høy bemanning per deltaker.",
         evidence="Nasjonal faglig retningslinje om demens; pårørendeundersøkelse.",
         proportionality="Høy kostnad, men stor nytte for mottakere og pårørende.",
         equity="Pårørende med lite nettverk er mest avhengige av tilbudet.",
@@ -351,95 +412,157 @@ def _day_services(context) -> PrioritizationCase:
     return case
 
 
+@dataclass(frozen=True)
+class BudgetCandidate:
+    """A candidate of the budget round with its assessment and the persons it reaches."""
+
+    name: str
+    group: str
+    cost: int
+    nytte: str
+    alvorlighet: str
+    ressurs: str
+    persons: int
+    persons_note: str
+    parts: tuple
+    mandatory: bool = False
+    exclusive: str = ""
+    current: bool = False
+
+
 BUDGET_CANDIDATES = [
-    # name, target group, cost, benefit, severity, resource, mandatory, exclusive, current
-    (
+    BudgetCandidate(
         "Forsvarlig bemanning i hjemmesykepleien",
         "Hjemmeboende med store behov",
         5_200_000,
-        3,
-        4,
-        3,
-        True,
-        "",
-        True,
+        "stor",
+        "svært stor",
+        "høy",
+        320,
+        "Antall mottakere av hjemmesykepleie i 2025 (fagsystemet), avrundet.",
+        (
+            ("nytte", "overlevelse", "stor", "Tilsyn og medisiner hindrer akutte forverringer."),
+            ("nytte", "mestring_funksjon", "stor", "Gjør det mulig å bo hjemme."),
+            ("alvorlighet", "risiko", "svært stor", "Uten tjenesten er det fare for liv."),
+            ("alvorlighet", "hastegrad", "akutt", "Tjenesten kan ikke stanse."),
+            ("ressurs", "ressurs_nytte", "høy", "Mange årsverk, men ingen billigere måte."),
+        ),
+        mandatory=True,
+        current=True,
     ),
-    (
+    BudgetCandidate(
         "Lovpålagt kommunalt akutt døgnopphold",
         "Pasienter som ellers legges inn",
         1_900_000,
-        3,
-        3,
-        2,
-        True,
-        "",
-        True,
+        "stor",
+        "stor",
+        "moderat",
+        140,
+        "Opphold i 2025 ved helse- og omsorgssenteret.",
+        (
+            ("nytte", "overlevelse", "stor", "Rask behandling nær hjemmet."),
+            ("alvorlighet", "naasituasjon", "stor", "Akutt sykdom som trenger døgnopphold."),
+            ("ressurs", "ressurs_nytte", "moderat", "Billigere enn innleggelse i sykehus."),
+        ),
+        mandatory=True,
+        current=True,
     ),
-    (
+    BudgetCandidate(
         "Hverdagsrehabilitering i alle soner",
         "Eldre etter fall eller sykdom",
         1_600_000,
-        3,
-        2,
-        2,
-        False,
-        "",
-        False,
+        "stor",
+        "moderat",
+        "moderat",
+        90,
+        "Anslag fra prøveprosjektet i sentrum (45 per år) doblet for alle soner.",
+        (
+            ("nytte", "mestring_funksjon", "stor", "Mange klarer seg selv igjen."),
+            ("alvorlighet", "grad_tap", "moderat", "Tap av funksjon etter fall eller sykdom."),
+            ("alvorlighet", "varighet", "moderat", "Kan bli varig uten opptrening."),
+            ("ressurs", "ressurs_nytte", "moderat", "Terapeuter i alle soner."),
+        ),
     ),
-    (
+    BudgetCandidate(
         "Velferdsteknologi: digitalt tilsyn",
         "Hjemmeboende med behov for tilsyn",
         900_000,
-        2,
-        2,
-        1,
-        False,
-        "",
-        False,
+        "moderat",
+        "moderat",
+        "lav",
+        120,
+        "Hjemmeboende med nattlig tilsyn i dag som kan få digitalt tilsyn.",
+        (
+            ("nytte", "mestring_funksjon", "moderat", "Tryggere hjemme, færre forstyrrelser."),
+            ("alvorlighet", "risiko", "moderat", "Fall om natten oppdages senere uten tilsyn."),
+            ("ressurs", "ressurs_nytte", "lav", "Sparer nattlige besøk."),
+        ),
     ),
-    (
+    BudgetCandidate(
         "Ny avdeling for korttidsopphold",
         "Utskrivningsklare pasienter",
         3_800_000,
-        3,
-        3,
-        4,
-        False,
-        "korttid",
-        False,
+        "stor",
+        "stor",
+        "svært høy",
+        220,
+        "Utskrivningsklare pasienter fra sykehuset i 2025 (samhandlingsstatistikken), "
+        "medregnet dem som i dag venter på plass.",
+        (
+            ("nytte", "mestring_funksjon", "stor", "Opptrening før hjemreise."),
+            ("alvorlighet", "grad_tap", "stor", "Stort funksjonstap etter sykehusopphold."),
+            ("alvorlighet", "hastegrad", "innen dager", "Pasientene må tas imot raskt."),
+            ("ressurs", "ressurs_nytte", "svært høy", "Nytt bygg og full bemanning."),
+        ),
+        exclusive="korttid",
     ),
-    (
+    BudgetCandidate(
         "Korttidsopphold i eksisterende bygg (dagens åtte plasser)",
         "Utskrivningsklare pasienter",
         2_200_000,
-        2,
-        3,
-        3,
-        False,
-        "korttid",
-        True,
+        "moderat",
+        "stor",
+        "høy",
+        160,
+        "Opphold på de åtte plassene i 2025.",
+        (
+            ("nytte", "mestring_funksjon", "moderat", "Mindre plass til opptrening."),
+            ("alvorlighet", "grad_tap", "stor", "Stort funksjonstap etter sykehusopphold."),
+            ("ressurs", "ressurs_nytte", "høy", "Gamle lokaler med høy bemanning per plass."),
+        ),
+        exclusive="korttid",
+        current=True,
     ),
-    (
+    BudgetCandidate(
         "Pårørendeskole og avlastning",
         "Pårørende til personer med demens",
         700_000,
-        2,
-        2,
-        1,
-        False,
-        "",
-        False,
+        "moderat",
+        "moderat",
+        "lav",
+        60,
+        "Pårørende på ventelisten til pårørendeskolen og i avlastning i 2025.",
+        (
+            ("nytte", "mestring_funksjon", "moderat", "Pårørende står lenger i omsorgen."),
+            ("alvorlighet", "smerte_ubehag", "moderat", "Stor belastning over tid."),
+            ("ressurs", "ressurs_nytte", "lav", "Lite kostnad per deltaker."),
+        ),
     ),
-    (
+    BudgetCandidate(
         "Aktivitetstilbud for unge med rusproblem",
         "Unge 16–25 år med rusproblem",
         1_200_000,
-        3,
-        3,
-        2,
-        False,
-        "",
-        False,
+        "stor",
+        "stor",
+        "moderat",
+        25,
+        "Unge i oppfølging hos psykisk helse og rus i dag som ikke har aktivitet.",
+        (
+            ("nytte", "mestring_funksjon", "stor", "Struktur og mestring i hverdagen."),
+            ("alvorlighet", "risiko", "stor", "Fare for varig utenforskap og overdose."),
+            ("alvorlighet", "tapte_leveaar", "stor", "Mange gode leveår står på spill."),
+            ("ressurs", "ressurs_nytte", "moderat", "To årsverk for en liten gruppe."),
+        ),
     ),
 ]
 
@@ -485,25 +608,28 @@ def _budget_round(context) -> PrioritizationCase:
     )
     created = {}
     for position, row in enumerate(BUDGET_CANDIDATES):
-        name, group, cost, benefit, severity, resource, mandatory, exclusive, current = row
-        created[name] = _alt(
+        created[row.name] = _alt(
             case,
             position,
-            name=name,
-            target_group=group,
-            cost_nok=cost,
-            benefit=benefit,
-            benefit_reasoning=f"Vurdert av fagstaben for {group.lower()}.",
-            severity=severity,
-            severity_reasoning="Vurdert ut fra risiko for tap av funksjon og hastegrad.",
-            resource=resource,
-            resource_reasoning="Kostnad i forhold til nytte, etter kommunens egne terskler.",
+            name=row.name,
+            target_group=row.group,
+            cost_nok=row.cost,
+            nytte=row.nytte,
+            nytte_reasoning=f"Vurdert av fagstaben for {row.group.lower()}.",
+            alvorlighet=row.alvorlighet,
+            alvorlighet_reasoning="Vurdert ut fra risiko for tap av funksjon og hastegrad.",
+            ressurs=row.ressurs,
+            ressurs_reasoning="Kostnad i forhold til nytte, etter kommunens egne terskler.",
+            parts=row.parts,
+            persons_per_year=row.persons,
+            persons_source="anslag",
+            persons_note=row.persons_note,
             evidence="Fagstabens gjennomgang og nasjonale faglige råd.",
-            mandatory=mandatory,
-            exclusive_group=exclusive,
-            current_service=current,
-            consequences=f"{group} får ikke tilbudet, eller får det i mindre omfang.",
-            **_provider(context, name),
+            mandatory=row.mandatory,
+            exclusive_group=row.exclusive,
+            current_service=row.current,
+            consequences=f"{row.group} får ikke tilbudet, eller får det i mindre omfang.",
+            **_provider(context, row.name),
         )
     rehab = created["Hverdagsrehabilitering i alle soner"]
     rehab.requires = created["Velferdsteknologi: digitalt tilsyn"]
@@ -535,12 +661,12 @@ def _rehabilitation(context) -> PrioritizationCase:
         target_group="Hjemmeboende som søker praktisk bistand",
         comparator="Praktisk bistand som i dag",
         cost_nok=600_000,
-        benefit=3,
-        benefit_reasoning="Mange gjenvinner funksjon og mestring.",
-        severity=2,
-        severity_reasoning="Moderat tap av funksjon.",
-        resource=1,
-        resource_reasoning="Lav kostnad; kan redusere behovet for bistand senere.",
+        nytte="stor",
+        nytte_reasoning="Mange gjenvinner funksjon og mestring.",
+        alvorlighet="moderat",
+        alvorlighet_reasoning="Moderat tap av funksjon.",
+        ressurs="lav",
+        ressurs_reasoning="Lav kostnad; kan redusere behovet for bistand senere.",
         evidence="Følgeforskning på hverdagsrehabilitering.",
         proportionality="God nytte for lav kostnad.",
         equity="Må tilpasses dem med kognitiv svikt.",

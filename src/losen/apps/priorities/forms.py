@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -10,6 +13,7 @@ from .models import (
     FollowUp,
     Group,
     InputHandling,
+    PersonsSource,
     PrioritizationCase,
     Theme,
 )
@@ -77,45 +81,77 @@ class LegalForm(forms.ModelForm):
             )
 
 
+GENERAL_FIELDS = [
+    "name",
+    "description",
+    "target_group",
+    "comparator",
+    "unit",
+    "service",
+    "cost_nok",
+]
+PERSONS_FIELDS = ["persons_per_year", "persons_source", "persons_figure", "persons_note"]
+OTHER_FIELDS = [
+    "evidence",
+    "proportionality",
+    "children_affected",
+    "children_best_interests",
+    "equity",
+    "local_conditions",
+    "consequences",
+    "mandatory",
+    "exclusive_group",
+    "requires",
+    "current_service",
+]
+CRITERION_FIELDS = [
+    f"{kind}_{what}"
+    for kind in ("nytte", "alvorlighet", "ressurs")
+    for what in ("level", "reasoning", "uncertainty", "level_reason")
+]
+
+
+def _level_choices(scale) -> list[tuple[str, str]]:
+    return [
+        (level.label, f"{level.label.capitalize()}: {level.description}") for level in scale.levels
+    ]
+
+
+@dataclass
+class FieldGroup:
+    """A fieldset of the alternative form: a criterion, the persons reached, or the rest."""
+
+    id: str
+    legend: str
+    intro: str
+    fields: list
+    part_fields: list = dataclass_field(default_factory=list)
+    level_fields: list = dataclass_field(default_factory=list)
+
+
 class AlternativeForm(forms.ModelForm):
+    """An alternative and its combined assessment on the domain's criteria catalogue.
+
+    Each criterion shows its parts (Meld. St. 38), each with a level and its own reasoning;
+    the criterion's level follows from the parts (the highest level a part is given) unless
+    the leader chooses another, with a reason. Levels and descriptions are the catalogue's,
+    with the municipality's own descriptions where it has them.
+    """
+
     class Meta:
         model = Alternative
-        fields = [
-            "name",
-            "description",
-            "target_group",
-            "comparator",
-            "unit",
-            "service",
-            "cost_nok",
-            "benefit",
-            "benefit_reasoning",
-            "benefit_certainty",
-            "severity",
-            "severity_reasoning",
-            "severity_certainty",
-            "resource",
-            "resource_reasoning",
-            "resource_certainty",
-            "evidence",
-            "proportionality",
-            "children_affected",
-            "children_best_interests",
-            "equity",
-            "local_conditions",
-            "consequences",
-            "mandatory",
-            "exclusive_group",
-            "requires",
-            "current_service",
-        ]
+        fields = GENERAL_FIELDS + CRITERION_FIELDS + PERSONS_FIELDS + OTHER_FIELDS
         widgets = {
             name: TEXTAREA
             for name in (
                 "description",
-                "benefit_reasoning",
-                "severity_reasoning",
-                "resource_reasoning",
+                "nytte_reasoning",
+                "alvorlighet_reasoning",
+                "ressurs_reasoning",
+                "nytte_level_reason",
+                "alvorlighet_level_reason",
+                "ressurs_level_reason",
+                "persons_note",
                 "evidence",
                 "proportionality",
                 "children_best_interests",
@@ -125,18 +161,228 @@ class AlternativeForm(forms.ModelForm):
             )
         }
 
-    def __init__(self, *args, case: PrioritizationCase, **kwargs):
+    def __init__(self, *args, case: PrioritizationCase, catalogue=None, **kwargs):
         super().__init__(*args, **kwargs)
+        from losen.apps.insight.models import IndicatorAttachment
+        from losen.domain.criteria import SubAssessment
+        from losen.domain.criteria.model import suggested_level
+
+        from .mapping import catalogue_for
+
+        self.catalogue = catalogue or catalogue_for(case.municipality)
+        self.case = case
         self.fields["unit"].queryset = case.municipality.units.all()
         others = case.alternatives.all()
         if self.instance.pk:
             others = others.exclude(pk=self.instance.pk)
         self.fields["requires"].queryset = others
-        self.case = case
+        self.fields["persons_figure"].queryset = IndicatorAttachment.objects.filter(
+            municipality=case.municipality,
+            target_type=case._meta.label_lower,
+            target_id=str(case.external_id),
+        )
+        self.fields["persons_figure"].label_from_instance = _attachment_label
+        self.fields["persons_figure"].empty_label = _("Ingen tall valgt")
+        self.fields["persons_source"].widget = forms.RadioSelect()
+        self.fields["persons_source"].choices = PersonsSource.choices
+        if case.is_budget_case:
+            self.fields["persons_per_year"].required = True
+            self.fields["persons_per_year"].error_messages["required"] = _(
+                "Skriv hvor mange personer tiltaket når per år. I en budsjettsak er det "
+                "antallet som gjør at verdien av porteføljen teller hvor mange som får nytte."
+            )
+        given = {
+            (p.get("criterion"), p.get("part")): p
+            for p in (self.instance.parts or [])
+            if isinstance(p, dict)
+        }
+        uncertainty = self.catalogue.scale("usikkerhet")
+        self.part_names: dict[str, tuple[str, str]] = {}
+        for definition in self.catalogue.criteria:
+            kind = definition.kind.value
+            scale = self.catalogue.scale(definition.scale)
+            self.fields[f"{kind}_level"] = forms.ChoiceField(
+                label=_("Nivå for %(criterion)s") % {"criterion": definition.name.lower()},
+                choices=[("", _("Følg delene")), *_level_choices(scale)],
+                required=False,
+                widget=forms.RadioSelect,
+                help_text=_(
+                    "«Følg delene» gir det høyeste nivået en del er gitt. Velger du et annet "
+                    "nivå, skriv hvorfor."
+                ),
+            )
+            self.fields[f"{kind}_uncertainty"] = forms.ChoiceField(
+                label=_("Usikkerhet i vurderingen"),
+                choices=_level_choices(uncertainty),
+                widget=forms.RadioSelect,
+                error_messages={"required": _("Velg hvor usikker vurderingen er.")},
+            )
+            self.fields[f"{kind}_level_reason"].help_text = _(
+                "Kreves når nivået er et annet enn det delene gir."
+            )
+            saved = [
+                SubAssessment(p, str(g.get("level", "")), "", "")
+                for (k, p), g in given.items()
+                if k == kind
+            ]
+            follows = suggested_level(self.catalogue, definition.kind, saved)
+            if follows is not None and getattr(self.instance, f"{kind}_level") == follows.label:
+                self.initial[f"{kind}_level"] = ""
+            for part in definition.deriving_parts:
+                part_scale = self.catalogue.scale(part.scale)
+                name = f"part_{kind}_{part.id}"
+                self.part_names[name] = (kind, part.id)
+                old = given.get((kind, part.id), {})
+                self.fields[f"{name}_level"] = forms.ChoiceField(
+                    label=part.name,
+                    choices=[("", _("Ikke vurdert"))]
+                    + [(lv.label, lv.label.capitalize()) for lv in part_scale.levels],
+                    required=False,
+                    help_text=part.description,
+                    initial=old.get("level", ""),
+                )
+                self.fields[f"{name}_reasoning"] = forms.CharField(
+                    label=_("Begrunnelse: %(part)s") % {"part": part.name.lower()},
+                    required=False,
+                    max_length=3000,
+                    widget=forms.Textarea(attrs={"rows": 2}),
+                    initial=old.get("reasoning", ""),
+                )
+
+    def groups(self) -> list[FieldGroup]:
+        """The fieldsets the alternative page shows, in order."""
+        out = [FieldGroup("tiltaket", str(_("Tiltaket")), "", [self[f] for f in GENERAL_FIELDS])]
+        for definition in self.catalogue.criteria:
+            kind = definition.kind.value
+            parts = [
+                (self[f"{name}_level"], self[f"{name}_reasoning"])
+                for name, (k, _p) in self.part_names.items()
+                if k == kind
+            ]
+            out.append(
+                FieldGroup(
+                    kind,
+                    definition.name,
+                    definition.rule,
+                    [
+                        self[f"{kind}_{w}"]
+                        for w in ("level", "level_reason", "reasoning", "uncertainty")
+                    ],
+                    part_fields=parts,
+                )
+            )
+        out.append(
+            FieldGroup(
+                "personer",
+                str(_("Hvor mange tiltaket når")),
+                str(
+                    _(
+                        "Antall personer per år, og hvor tallet kommer fra: et tall som er lagt "
+                        "ved saken, eller et anslag som er merket som anslag."
+                    )
+                ),
+                [self[f] for f in PERSONS_FIELDS],
+            )
+        )
+        out.append(
+            FieldGroup("andre", str(_("Andre vurderinger")), "", [self[f] for f in OTHER_FIELDS])
+        )
+        return out
+
+    def _clean_criteria(self, data) -> None:
+        from losen.domain.criteria import SubAssessment
+        from losen.domain.criteria.model import suggested_level
+
+        parts = []
+        for name, (kind, part_id) in self.part_names.items():
+            level = data.get(f"{name}_level") or ""
+            reasoning = (data.get(f"{name}_reasoning") or "").strip()
+            if not level:
+                if reasoning:
+                    self.add_error(
+                        f"{name}_level",
+                        _("Velg et nivå for delen, eller ta bort begrunnelsen."),
+                    )
+                continue
+            if not reasoning:
+                self.add_error(
+                    f"{name}_reasoning",
+                    _("Skriv hvorfor delen får nivået «%(level)s».") % {"level": level},
+                )
+                continue
+            parts.append(
+                {"criterion": kind, "part": part_id, "level": level, "reasoning": reasoning}
+            )
+        for definition in self.catalogue.criteria:
+            kind = definition.kind.value
+            mine = [
+                SubAssessment(p["part"], p["level"], p["reasoning"], "")
+                for p in parts
+                if p["criterion"] == kind
+            ]
+            suggestion = suggested_level(self.catalogue, definition.kind, mine)
+            level = data.get(f"{kind}_level") or ""
+            reason = (data.get(f"{kind}_level_reason") or "").strip()
+            if not level:
+                if suggestion is None:
+                    self.add_error(
+                        f"{kind}_level",
+                        _("Vurder minst én av delene, eller velg nivået for %(criterion)s selv.")
+                        % {"criterion": definition.name.lower()},
+                    )
+                    continue
+                level = suggestion.label
+                data[f"{kind}_level"] = level
+            elif suggestion is not None and level != suggestion.label and not reason:
+                self.add_error(
+                    f"{kind}_level_reason",
+                    _(
+                        "Delene gir «%(suggested)s», men du har valgt «%(level)s». Skriv hvorfor, "
+                        "eller velg «Følg delene»."
+                    )
+                    % {"suggested": suggestion.label, "level": level},
+                )
+            if suggestion is None or level == suggestion.label:
+                data[f"{kind}_level_reason"] = reason
+        self.cleaned_parts = parts
+
+    def _clean_persons(self, data) -> None:
+        persons = data.get("persons_per_year")
+        source = data.get("persons_source") or ""
+        if persons is None:
+            if source or data.get("persons_figure"):
+                self.add_error(
+                    "persons_per_year", _("Skriv antallet, eller ta bort kilden for det.")
+                )
+            return
+        if not source:
+            self.add_error(
+                "persons_source",
+                _("Velg om antallet bygger på et tall som er lagt ved saken, eller er et anslag."),
+            )
+        elif source == PersonsSource.FIGURE and not data.get("persons_figure"):
+            self.add_error(
+                "persons_figure",
+                _(
+                    "Velg tallet antallet bygger på. Finnes det ikke, legg det ved saken under "
+                    "«Legg ved styringsinformasjon», eller merk antallet som et anslag."
+                ),
+            )
+        elif source == PersonsSource.ESTIMATE and not (data.get("persons_note") or "").strip():
+            self.add_error(
+                "persons_note", _("Skriv hva anslaget bygger på, så andre kan etterprøve det.")
+            )
+
+    def save(self, commit: bool = True):
+        self.instance.parts = getattr(self, "cleaned_parts", self.instance.parts)
+        return super().save(commit=commit)
 
     def clean(self):
-        """Refuse constraints no portfolio can meet: a dependency loop or a clash with a group."""
+        """The criteria and their parts, the persons reached, and constraints no portfolio
+        can meet: a dependency loop or a clash with a group."""
         data = super().clean()
+        self._clean_criteria(data)
+        self._clean_persons(data)
         requires = data.get("requires")
         group = (data.get("exclusive_group") or "").strip()
         data["exclusive_group"] = group
@@ -227,6 +473,16 @@ class AttachFigureForm(forms.Form):
             )
         self.snapshot = snapshot
         return data
+
+
+def _attachment_label(attachment) -> str:
+    snapshot = attachment.snapshot
+    return _("%(label)s, %(period)s: %(value)s %(unit)s") % {
+        "label": snapshot.get("label", ""),
+        "period": snapshot.get("period", ""),
+        "value": snapshot.get("value") or snapshot.get("status") or "..",
+        "unit": snapshot.get("unit", ""),
+    }
 
 
 def _figure_label(snapshot) -> str:

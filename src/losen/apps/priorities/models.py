@@ -152,33 +152,9 @@ class PrioritizationCase(models.Model):
         return self.budget_nok is not None
 
 
-class Benefit(models.IntegerChoices):
-    NONE = 0, _("Ingen")
-    SMALL = 1, _("Liten")
-    MODERATE = 2, _("Moderat")
-    LARGE = 3, _("Stor")
-    VERY_LARGE = 4, _("Svært stor")
-
-
-class Severity(models.IntegerChoices):
-    SMALL = 1, _("Liten")
-    MODERATE = 2, _("Moderat")
-    LARGE = 3, _("Stor")
-    VERY_LARGE = 4, _("Svært stor")
-
-
-class Resource(models.IntegerChoices):
-    LOW = 1, _("Lav")
-    MODERATE = 2, _("Moderat")
-    HIGH = 3, _("Høy")
-    VERY_HIGH = 4, _("Svært høy")
-
-
-class Certainty(models.TextChoices):
-    HIGH = "hoy", _("Høy")
-    MODERATE = "moderat", _("Moderat")
-    LOW = "lav", _("Lav")
-    VERY_LOW = "svaert-lav", _("Svært lav")
+class PersonsSource(models.TextChoices):
+    FIGURE = "tall", _("Et tall som er lagt ved saken")
+    ESTIMATE = "anslag", _("Et anslag")
 
 
 class Children(models.TextChoices):
@@ -227,20 +203,50 @@ class Alternative(models.Model):
         ),
     )
     cost_nok = models.PositiveBigIntegerField(_("kostnad per år (kr)"), default=0)
-    benefit = models.PositiveSmallIntegerField(_("nytte"), choices=Benefit.choices)
-    benefit_reasoning = models.TextField(_("begrunnelse for nytte"))
-    benefit_certainty = models.CharField(
-        _("kunnskapsgrunnlag for nytte: sikkerhet"), max_length=12, choices=Certainty.choices
+    # The combined assessment (samlet vurdering) on the criteria catalogue of
+    # losen.domain.criteria: each criterion's level and uncertainty are labels of the
+    # catalogue's scales, its parts are kept in ``parts``, and ``*_level_reason`` says why a
+    # level differs from the one the parts give. Mapping: losen.apps.priorities.mapping.
+    nytte_level = models.CharField(_("nytte"), max_length=20)
+    nytte_reasoning = models.TextField(_("begrunnelse for nytte"))
+    nytte_uncertainty = models.CharField(_("usikkerhet om nytte"), max_length=20)
+    nytte_level_reason = models.TextField(_("hvorfor et annet nivå enn delene gir"), blank=True)
+    alvorlighet_level = models.CharField(_("alvorlighet"), max_length=20)
+    alvorlighet_reasoning = models.TextField(_("begrunnelse for alvorlighet"))
+    alvorlighet_uncertainty = models.CharField(_("usikkerhet om alvorlighet"), max_length=20)
+    alvorlighet_level_reason = models.TextField(
+        _("hvorfor et annet nivå enn delene gir"), blank=True
     )
-    severity = models.PositiveSmallIntegerField(_("alvorlighet"), choices=Severity.choices)
-    severity_reasoning = models.TextField(_("begrunnelse for alvorlighet"))
-    severity_certainty = models.CharField(
-        _("kunnskapsgrunnlag for alvorlighet: sikkerhet"), max_length=12, choices=Certainty.choices
+    ressurs_level = models.CharField(_("ressurs"), max_length=20)
+    ressurs_reasoning = models.TextField(_("begrunnelse for ressurs"))
+    ressurs_uncertainty = models.CharField(_("usikkerhet om ressurs"), max_length=20)
+    ressurs_level_reason = models.TextField(_("hvorfor et annet nivå enn delene gir"), blank=True)
+    parts = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="[{criterion, part, level, reasoning, uncertainty}] on the catalogue's parts",
     )
-    resource = models.PositiveSmallIntegerField(_("ressursbruk"), choices=Resource.choices)
-    resource_reasoning = models.TextField(_("begrunnelse for ressurs"))
-    resource_certainty = models.CharField(
-        _("kunnskapsgrunnlag for ressurs: sikkerhet"), max_length=12, choices=Certainty.choices
+    persons_per_year = models.PositiveIntegerField(
+        _("personer tiltaket når per år"),
+        null=True,
+        blank=True,
+        help_text=_("Hvor mange personer tiltaket gir tjenester til i løpet av et år."),
+    )
+    persons_source = models.CharField(
+        _("kilde for antall personer"), max_length=10, choices=PersonsSource.choices, blank=True
+    )
+    persons_figure = models.ForeignKey(
+        "insight.IndicatorAttachment",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("tallet antallet bygger på"),
+    )
+    persons_note = models.TextField(
+        _("hvordan antallet er funnet"),
+        blank=True,
+        help_text=_("For et anslag: hva det bygger på. For et tall: hvordan det er regnet om."),
     )
     evidence = models.TextField(
         _("kunnskapsgrunnlag"),
@@ -302,8 +308,13 @@ class Alternative(models.Model):
         return self.name
 
     @property
-    def levels(self) -> dict[str, int]:
-        return {"nytte": self.benefit, "alvorlighet": self.severity, "ressurs": self.resource}
+    def levels(self) -> dict[str, str]:
+        """The level label of each criterion."""
+        return {
+            "nytte": self.nytte_level,
+            "alvorlighet": self.alvorlighet_level,
+            "ressurs": self.ressurs_level,
+        }
 
 
 class Theme(models.TextChoices):

@@ -21,8 +21,8 @@ from stdnum.no import fodselsnummer
 from losen.apps.accounts.models import User
 from losen.apps.persons.models import Person
 
-from . import queries
 from .models import Direction, Level, PlanProcess, PrioritizationCase, Theme
+from .overview import CaseOverview
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
 # Norwegian phone numbers as usually written: «12 34 56 78», «912 34 567», «12345678», with or
@@ -96,12 +96,69 @@ def check_consultation(case: PrioritizationCase, introduction: str) -> None:
         raise PersonalDataFound(findings)
 
 
+def _assessment(a: dict) -> dict:
+    """The criteria and the Swedish rank of one alternative of a frozen basis, as published.
+
+    Bases frozen before the criteria catalogue carry one level per criterion only.
+    """
+    if "criteria" not in a:
+        return {
+            "criteria": [
+                {"name": name, "level": a[key], "reasoning": a[f"{key}_reasoning"]}
+                for name, key in (
+                    (_("Nytte"), "benefit"),
+                    (_("Alvorlighet"), "severity"),
+                    (_("Ressurser"), "resource"),
+                )
+            ],
+            "certainty": a.get("benefit_certainty", ""),
+            "swedish": None,
+        }
+    nytte = next(c for c in a["criteria"] if c["kind"] == "nytte")
+    return {
+        "criteria": [
+            {
+                "name": c["name"],
+                "level": c["level"],
+                "reasoning": c["reasoning"],
+                "parts": [{"name": p["name"], "level": p["level"]} for p in c["parts"]],
+            }
+            for c in a["criteria"]
+        ],
+        "uncertainty": nytte["uncertainty"],
+        "swedish": a.get("swedish"),
+    }
+
+
+def swedish_rows(alternatives: list[dict]) -> list[dict]:
+    """The Swedish ranks of a published case, each step worded in the reader's language."""
+    from losen.apps.criteria import wording
+    from losen.domain.explain import Fact
+
+    rows = []
+    for a in alternatives:
+        swedish = a.get("swedish")
+        if not swedish:
+            continue
+        rows.append(
+            {
+                "name": a["name"],
+                "category": swedish["category"],
+                "category_label": wording.category(swedish["category"]),
+                "steps": wording.sentences(
+                    [Fact(s["code"], s["params"]) for s in swedish["steps"]]
+                ),
+            }
+        )
+    return rows
+
+
 def public_content(case: PrioritizationCase) -> dict:
     """The public summary of a decided case, checked for personal data."""
     decision = case.decision
     snapshot = decision.basis.snapshot
     handlings = {h.theme: h for h in case.handlings.all()}
-    part = queries.participation(case)
+    part = CaseOverview(case).participation
     themes = dict(Theme.choices)
     content = {
         "municipality": case.municipality.name,
@@ -114,14 +171,8 @@ def public_content(case: PrioritizationCase) -> dict:
             {
                 "name": a["name"],
                 "target_group": a["target_group"],
-                "benefit": a["benefit"],
-                "benefit_reasoning": a["benefit_reasoning"],
-                "severity": a["severity"],
-                "severity_reasoning": a["severity_reasoning"],
-                "resource": a["resource"],
-                "resource_reasoning": a["resource_reasoning"],
+                **_assessment(a),
                 "evidence": a["evidence"],
-                "certainty": a["benefit_certainty"],
             }
             for a in snapshot["alternatives"]
         ],
@@ -132,6 +183,7 @@ def public_content(case: PrioritizationCase) -> dict:
         "attribution": sorted(
             {line for i in snapshot["indicators"] for line in i.get("attribution", [])}
         ),
+        "swedish_source": snapshot.get("catalogue", {}).get("swedish_source", ""),
         "participation": {
             "total": part.total,
             "groups": [{"label": g.label, "count": g.count} for g in part.groups],

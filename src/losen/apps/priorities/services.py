@@ -10,7 +10,6 @@ from losen.apps.audit.models import Action
 from losen.apps.audit.services import record
 
 from . import basis as basis_module
-from . import queries
 from .models import (
     Consultation,
     Decision,
@@ -149,17 +148,20 @@ def create_basis(*, actor, case: PrioritizationCase, detail: str) -> DecisionBas
 def decision_problems(case: PrioritizationCase) -> list[str]:
     from django.utils.translation import gettext as _
 
+    from .overview import CaseOverview
+
+    overview = CaseOverview(case)
     problems = []
     if not case.bases.exists():
         problems.append(_("Lag beslutningsgrunnlaget før vedtaket registreres."))
-    if queries.legal_assessment_missing(case):
+    if overview.legal_assessment_missing:
         problems.append(
             _(
                 "Saken kutter tjenester folk mottar i dag: skriv vurderingen av forsvarlighet, "
                 "nødvendige tjenester og endring av enkeltvedtak først."
             )
         )
-    missing_notes = queries.participation(case).missing_handling
+    missing_notes = overview.participation.missing_handling
     if missing_notes:
         problems.append(_("Skriv hvordan innspillene ble behandlet for hvert tema først."))
     return problems

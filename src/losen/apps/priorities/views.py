@@ -19,7 +19,7 @@ from losen.apps.insight import queries as insight_queries
 from losen.apps.insight import services as insight_services
 
 from . import basis as basis_module
-from . import charts, engine, queries, services
+from . import charts, services
 from .forms import (
     AlternativeForm,
     AttachFigureForm,
@@ -45,7 +45,8 @@ from .models import (
     Publication,
     Theme,
 )
-from .public import PersonalDataFound, check_consultation
+from .overview import CaseOverview, due_reviews
+from .public import PersonalDataFound, check_consultation, swedish_rows
 
 READ = (Role.LEDER, Role.ANALYTIKER, Role.LESER, Role.ADMIN)
 EDIT = (Role.LEDER, Role.ANALYTIKER)
@@ -82,7 +83,7 @@ def case_list(request):
         "priorities/case_list.html",
         {
             "cases": cases,
-            "due": queries.due_reviews(request.municipality),
+            "due": due_reviews(request.municipality),
             "can_edit": bool(set(EDIT) & set(request.roles)),
         },
     )
@@ -107,6 +108,7 @@ def case_detail(request, external_id):
 
 def _render_detail(request, case, *, consultation_form=None, basis_form=None, status=200):
     """The case page; a form posted from it that failed comes back with its errors."""
+    overview = CaseOverview(case)
     consultation = Consultation.objects.filter(case=case).first()
     public_url = (
         request.build_absolute_uri(
@@ -115,24 +117,25 @@ def _render_detail(request, case, *, consultation_form=None, basis_form=None, st
         if consultation
         else ""
     )
-    live = case.publications.filter(unpublished_at__isnull=True).first()
-    checklist = queries.checklist(case)
+    checklist = overview.checklist
     return render(
         request,
         "priorities/case_detail.html",
         {
             "case": case,
+            "overview": overview,
             "checklist": [(label, checklist[code]) for code, label in Phase.choices],
-            "missing": queries.missing(case),
-            "alternatives": case.alternatives.all(),
+            "missing": overview.missing,
+            "alternatives": overview.alternatives,
+            "rows": overview.ranking,
             "figures": insight_services.attached_figures(case.municipality, case),
             "consultation": consultation,
             "consultation_url": public_url,
             "bases": case.bases.all(),
             "decision": getattr(case, "decision", None),
-            "publication": live,
+            "publication": overview.live_publication,
             "publications": case.publications.all(),
-            "follow_ups": case.follow_ups.all(),
+            "follow_ups": overview.follow_ups,
             "today": timezone.localdate(),
             "phases": Phase.choices,
             "can_edit": bool(set(EDIT) & set(request.roles)),
@@ -142,8 +145,9 @@ def _render_detail(request, case, *, consultation_form=None, basis_form=None, st
             or ConsultationOpenForm(
                 initial={"introduction": consultation.introduction if consultation else ""}
             ),
-            "cuts": queries.cuts_for_case(case),
-            "affected": queries.with_decisions(request, case),
+            "cuts": overview.cuts,
+            "affected": overview.affected_with_decisions(request),
+            "swedish_disagreements": overview.swedish_disagreements,
         },
         status=status,
     )
@@ -221,6 +225,20 @@ def case_legal(request, external_id):
     )
 
 
+def _alternative_page(request, form, title, case):
+    return render(
+        request,
+        "priorities/alternative_form.html",
+        {
+            "form": form,
+            "title": title,
+            "back": reverse("priorities:case_detail", kwargs={"external_id": case.external_id}),
+            "submit_label": _("Lagre"),
+            "concepts": form.catalogue.concepts,
+        },
+    )
+
+
 @member_required(*EDIT)
 def alternative_create(request, external_id):
     case = _case(request, external_id)
@@ -232,7 +250,7 @@ def alternative_create(request, external_id):
         alternative.position = case.alternatives.count()
         services.save_object(actor=request.user, obj=alternative, municipality=case.municipality)
         return redirect("priorities:case_detail", external_id=case.external_id)
-    return _form_page(request, form, _("Nytt alternativ"), case)
+    return _alternative_page(request, form, _("Nytt alternativ"), case)
 
 
 @member_required(*EDIT)
@@ -245,7 +263,7 @@ def alternative_edit(request, external_id):
             actor=request.user, obj=form.save(commit=False), municipality=case.municipality
         )
         return redirect("priorities:case_detail", external_id=case.external_id)
-    return _form_page(request, form, _("Endre alternativ"), case)
+    return _alternative_page(request, form, _("Endre alternativ"), case)
 
 
 @member_required(*EDIT)
@@ -299,56 +317,26 @@ def _attach_page(request, target, case, back=None):
     )
 
 
-def _labels():
-    return {c: str(label) for c, label in queries.CRITERION_LABELS.items()}
-
-
 @member_required(*READ)
 def matrix(request, external_id):
     case = _case(request, external_id)
-    items = queries.items_for(case)
-    ranking = engine.rank(items, case.weights)
-    stability = engine.weight_stability(items, case.weights)
-    acceptability = engine.acceptability(items)
-    labels = _labels()
-    alternatives = {str(a.external_id): a for a in case.alternatives.all()}
-    rows = [(r, alternatives[r.key]) for r in ranking]
-    sentences = []
-    if ranking:
-        sentences.append(
-            _("Med vektene som er satt, kommer «%(name)s» først.") % {"name": ranking[0].name}
-        )
-        for s in stability:
-            sentences.append(
-                _(
-                    "Vekten på %(c)s kan ligge mellom %(lo)d %% og %(hi)d %% (i dag %(now)d %%) "
-                    "uten at førsteplassen endres."
-                )
-                % {
-                    "c": labels[s.criterion].lower(),
-                    "lo": round(100 * s.low),
-                    "hi": round(100 * s.high),
-                    "now": round(100 * s.current),
-                }
-            )
-        best = acceptability[0]
-        sentences.append(
-            _("Prøver vi alle mulige vektinger, kommer «%(name)s» først i %(share)d %% av dem.")
-            % {"name": best.name, "share": round(100 * best.first)}
-        )
+    overview = CaseOverview(case)
+    labels = overview.labels
+    ranking = overview.ranking
+    stability = [(labels[overview.criteria[s.criterion]], s) for s in overview.stability]
+    shares = overview.weight_shares or {}
     return render(
         request,
         "priorities/matrix.html",
         {
             "case": case,
-            "rows": rows,
-            "weights": {
-                labels[c]: round(100 * w) for c, w in engine.normalise_weights(case.weights).items()
-            },
+            "overview": overview,
+            "rows": ranking,
+            "weights": {labels[c]: round(100 * w) for c, w in shares.items()},
             "labels": labels,
-            "stability": [(labels[s.criterion], s) for s in stability],
-            "acceptability": acceptability,
-            "sentences": sentences,
+            "stability": stability,
+            "acceptability": overview.first_shares,
+            "sentences": overview.matrix_sentences,
             "contribution_chart": charts.stacked_bars(
                 _("Bidrag fra hvert kriterium"),
                 [(r.name, r.contributions) for r in ranking],
@@ -356,11 +344,11 @@ def matrix(request, external_id):
             ),
             "stability_chart": charts.intervals(
                 _("Vektområder der førsteplassen holder"),
-                [(labels[s.criterion], s.low, s.high, s.current) for s in stability],
+                [(label, s.lower, s.upper, s.weight) for label, s in stability],
             ),
             "acceptability_chart": charts.bars(
                 _("Andel av alle vektinger der tiltaket kommer først"),
-                [(a.name, a.first) for a in acceptability],
+                [(a.name, share) for a, share in overview.first_shares],
             ),
             "can_edit": bool(set(EDIT) & set(request.roles)),
         },
@@ -372,16 +360,16 @@ def portfolio(request, external_id):
     case = _case(request, external_id)
     if case.budget_nok is None:
         raise Http404
-    result = queries.portfolio(case)
-    alternatives = {
-        str(a.external_id): a for a in case.alternatives.select_related("unit", "requires")
-    }
+    overview = CaseOverview(case)
+    result = overview.portfolio
+    alternatives = overview.by_key
     chosen = set(result.chosen) if result else set()
     return render(
         request,
         "priorities/portfolio.html",
         {
             "case": case,
+            "overview": overview,
             "result": result,
             "chosen": [alternatives[k] for k in result.chosen] if result else [],
             "left_out": [a for k, a in alternatives.items() if k not in chosen],
@@ -390,10 +378,11 @@ def portfolio(request, external_id):
             "extra_nok": (result.next_krone_budget_nok - case.budget_nok)
             if result and result.next_krone_budget_nok
             else None,
-            "cuts": queries.cuts_for_case(case),
-            "affected": queries.with_decisions(request, case),
-            "legal_missing": queries.legal_assessment_missing(case),
-            "alternatives": list(alternatives.values()),
+            "cuts": overview.cuts,
+            "affected": overview.affected_with_decisions(request),
+            "legal_missing": overview.legal_assessment_missing,
+            "alternatives": overview.alternatives,
+            "values": overview.values,
             "chosen_keys": chosen,
             "can_edit": bool(set(EDIT) & set(request.roles)),
             "can_decide": bool(set(DECIDE) & set(request.roles)),
@@ -435,8 +424,9 @@ def consultation_open(request, external_id):
 @member_required(*READ)
 def participation(request, external_id):
     case = _case(request, external_id)
-    result = queries.participation(case)
-    handlings = {h.theme: h for h in case.handlings.all()}
+    overview = CaseOverview(case)
+    result = overview.participation
+    handlings = overview.handlings
     forms = []
     can_edit = bool(set(EDIT) & set(request.roles))
     themes = dict(Theme.choices)
@@ -457,7 +447,7 @@ def participation(request, external_id):
     comments = (
         consultation.submissions.exclude(comment="").order_by("theme", "id") if consultation else []
     )
-    labels = _labels()
+    labels = overview.labels
     group_rows = ([result.pooled] if result.pooled else []) + result.groups
     return render(
         request,
@@ -661,7 +651,16 @@ def public_consultation_thanks(request, token):
 
 def public_case(request, token):
     publication = get_object_or_404(Publication, token=token, unpublished_at__isnull=True)
-    return render(request, "priorities/public_case.html", {"content": publication.content})
+    content = publication.content
+    return render(
+        request,
+        "priorities/public_case.html",
+        {
+            "content": content,
+            "swedish_rows": swedish_rows(content.get("alternatives", [])),
+            "swedish_source": content.get("swedish_source", ""),
+        },
+    )
 
 
 def public_index(request, number):

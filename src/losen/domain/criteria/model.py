@@ -65,13 +65,20 @@ class OrdinalScale:
 
 @dataclass(frozen=True)
 class Part:
-    """A part (sub-assessment) of a criterion, e.g. *effekt på overlevelse* under nytte."""
+    """A part (sub-assessment) of a criterion, e.g. *effekt på overlevelse* under nytte.
+
+    ``derives``: the part is one of the criterion's own parts as Meld. St. 38 names them, and
+    its level counts when the criterion's level is read off the parts
+    (:func:`~losen.domain.criteria.levels.suggested_level`). Parts without it carry amounts or
+    side information (costs in kroner, person-years, the knowledge base).
+    """
 
     id: str
     name: str
     scale: str
     description: str
     unit: str | None = None
+    derives: bool = False
 
 
 @dataclass(frozen=True)
@@ -90,6 +97,21 @@ class CriterionDefinition:
             if part.id == part_id:
                 return part
         raise KeyError(part_id)
+
+    @property
+    def deriving_parts(self) -> tuple[Part, ...]:
+        """The parts the criterion's level is read off (see :attr:`Part.derives`)."""
+        return tuple(part for part in self.parts if part.derives)
+
+
+@dataclass(frozen=True)
+class Concept:
+    """A notion the criteria rest on (livskvalitet, mestring, funksjon), in our own words."""
+
+    id: str
+    name: str
+    text: str
+    source: str
 
 
 @dataclass(frozen=True)
@@ -115,6 +137,7 @@ class CriteriaCatalogue:
     scales: tuple[OrdinalScale, ...]
     criteria: tuple[CriterionDefinition, ...]
     ranking: SwedishRankingRules
+    concepts: tuple[Concept, ...] = ()
 
     def scale(self, scale_id: str) -> OrdinalScale:
         """The scale with ``scale_id``."""
@@ -192,7 +215,14 @@ def catalogue_from_data(data: Mapping[str, Any]) -> CriteriaCatalogue:
             raw["scale"],
             raw["rule"],
             tuple(
-                Part(p["id"], p["name"], p["scale"], p["description"], p.get("unit"))
+                Part(
+                    p["id"],
+                    p["name"],
+                    p["scale"],
+                    p["description"],
+                    p.get("unit"),
+                    bool(p.get("derives", False)),
+                )
                 for p in raw["parts"]
             ),
         )
@@ -209,7 +239,10 @@ def catalogue_from_data(data: Mapping[str, Any]) -> CriteriaCatalogue:
         tuple(rules["ikke_gjore_benefit"]),
         rules["ikke_gjore_max_uncertainty"],
     )
-    return CriteriaCatalogue(data["version"], data["source"], scales, criteria, ranking)
+    concepts = tuple(
+        Concept(c["id"], c["name"], c["text"], c["source"]) for c in data.get("concepts", ())
+    )
+    return CriteriaCatalogue(data["version"], data["source"], scales, criteria, ranking, concepts)
 
 
 @cache
@@ -246,13 +279,18 @@ class SubAssessment:
 
 @dataclass(frozen=True)
 class CriterionAssessment:
-    """The judgement of one criterion: its overall level and every part."""
+    """The judgement of one criterion: its overall level and every part.
+
+    ``level_reason`` is required when ``level`` differs from the level the parts give
+    (:func:`suggested_level`): the person deciding may weigh the parts otherwise, but says why.
+    """
 
     criterion: CriterionKind
     level: str
     reasoning: str
     uncertainty: str
     parts: tuple[SubAssessment, ...] = ()
+    level_reason: str = ""
 
     def part(self, part_id: str) -> SubAssessment | None:
         """The sub-assessment of ``part_id``, if made."""
@@ -287,6 +325,62 @@ class CombinedAssessment:
     def criteria(self) -> tuple[CriterionAssessment, ...]:
         """The three assessments in the order nytte, ressurs, alvorlighet."""
         return (self.nytte, self.ressurs, self.alvorlighet)
+
+
+@dataclass(frozen=True)
+class SuggestedLevel:
+    """The criterion level the parts give, and which parts gave it."""
+
+    criterion: CriterionKind
+    label: str
+    value: int
+    parts: tuple[str, ...]
+
+
+def _on_scale(part_scale: OrdinalScale, label: str, target: OrdinalScale) -> Level:
+    """``label`` of ``part_scale`` moved to the level at the same relative place on ``target``."""
+    labels = part_scale.labels
+    position = labels.index(label) / max(len(labels) - 1, 1)
+    return target.levels[round(position * (len(target.levels) - 1))]
+
+
+def suggested_level(
+    catalogue: CriteriaCatalogue,
+    kind: CriterionKind | str,
+    parts: tuple[SubAssessment, ...] | list[SubAssessment],
+) -> SuggestedLevel | None:
+    """The level a criterion gets from its assessed parts, or None when none is assessed.
+
+    Losen's rule (the guideline prescribes no arithmetic, prioritering i kommunene, L1): the
+    highest level any of the criterion's own parts is given (:attr:`Part.derives`). A measure
+    can give benefit through survival alone, and a condition is as severe as its gravest
+    aspect; a person who weighs the parts otherwise sets another level and writes why
+    (:attr:`CriterionAssessment.level_reason`). A part on another scale (hastegrad under
+    alvorlighet) counts at the same relative place on the criterion's scale. Unknown parts
+    and labels are skipped here; :func:`validate_criterion` reports them.
+    """
+    definition = catalogue.criterion(kind)
+    target = catalogue.scale(definition.scale)
+    best: Level | None = None
+    givers: list[str] = []
+    for sub in parts:
+        try:
+            part = definition.part(sub.part)
+        except KeyError:
+            continue
+        if not part.derives:
+            continue
+        scale = catalogue.scale(part.scale)
+        if sub.level not in scale.labels:
+            continue
+        level = _on_scale(scale, sub.level, target)
+        if best is None or level.value > best.value:
+            best, givers = level, [part.id]
+        elif level.value == best.value:
+            givers.append(part.id)
+    if best is None:
+        return None
+    return SuggestedLevel(definition.kind, best.label, best.value, tuple(givers))
 
 
 def _check_sub(
@@ -346,4 +440,18 @@ def validate_criterion(
             problems.append(Problem(f"{path}.parts[{k}].part", f"duplicate id '{sub.part}'"))
         seen.add(sub.part)
         _check_sub(catalogue, definition, f"{path}.parts[{k}]", sub, problems)
+    suggestion = suggested_level(catalogue, assessment.criterion, assessment.parts)
+    if (
+        suggestion is not None
+        and assessment.level in scale.labels
+        and assessment.level != suggestion.label
+        and not (assessment.level_reason or "").strip()
+    ):
+        problems.append(
+            Problem(
+                f"{path}.level_reason",
+                f"the parts give '{suggestion.label}': say why the level is "
+                f"'{assessment.level}' (begrunn nivået)",
+            )
+        )
     return problems
