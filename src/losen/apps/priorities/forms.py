@@ -551,20 +551,28 @@ class SubmissionForm(forms.Form):
     group = forms.ChoiceField(
         label=_("Jeg svarer som"), choices=Group.choices, widget=forms.RadioSelect
     )
+    # Swing weighting (von Winterfeldt and Edwards, Decision Analysis and Behavioral
+    # Research, 1986): how much each criterion should count. Each question asks what it means
+    # that the criterion counts in the priority, in the direction the guideline gives it:
+    # more benefit, more severity and fewer resources each raise a measure's priority
+    # (Meld. St. 38 (2020–2021)). For severity the question is whether those worst off come
+    # first, not whether severity is "improved".
     points_benefit = forms.IntegerField(
-        label=_("Nytte: hvor mye tiltaket hjelper"),
+        label=_(
+            "Nytte: at tiltakene hjelper mest mulig, med flere gode leveår, bedre mestring og funksjon"
+        ),
         min_value=0,
         max_value=100,
         help_text=POINTS_HELP,
     )
     points_severity = forms.IntegerField(
-        label=_("Alvorlighet: hvor alvorlig situasjonen er for dem det gjelder"),
+        label=_("Alvorlighet: at de som har det mest alvorlig, kommer først"),
         min_value=0,
         max_value=100,
         help_text=POINTS_HELP,
     )
     points_resource = forms.IntegerField(
-        label=_("Ressurser: hvor lite tiltaket koster"),
+        label=_("Ressurser: at tiltakene bruker lite ressurser, så pengene rekker til flere"),
         min_value=0,
         max_value=100,
         help_text=POINTS_HELP,

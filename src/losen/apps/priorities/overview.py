@@ -523,6 +523,10 @@ class CaseOverview:
     def handlings(self) -> dict:
         return {h.theme: h for h in self.case.handlings.all()}
 
+    def _ordered(self, weights: dict[str, float]) -> dict[str, float]:
+        """*weights* in the catalogue's order of criteria, the order every table uses."""
+        return {c: weights[c] for c in self.criteria}
+
     @cached_property
     def participation(self) -> Participation:
         """Rankings under each group's mean weights and the pooled weights, and disagreements.
@@ -539,7 +543,7 @@ class CaseOverview:
         groups = []
         for code, _label in Group.choices:
             if code in by_group:
-                weights = _mean(by_group[code])
+                weights = self._ordered(_mean(by_group[code]))
                 groups.append(
                     GroupResult(
                         code,
@@ -551,7 +555,7 @@ class CaseOverview:
                 )
         pooled = None
         if self.submissions:
-            weights = _mean([s.weights for s in self.submissions])
+            weights = self._ordered(_mean([s.weights for s in self.submissions]))
             pooled = GroupResult(
                 "samlet",
                 str(_("Alle samlet")),
