@@ -702,3 +702,80 @@ def build_demo(context) -> None:
     _budget_round(context)
     _low_threshold(context)
     context.summary.append("Prioriteringssaker: 4 demosaker i ulike faser")
+
+
+def generated_round(municipality, *, actor, alternatives: int, seed: int = 7):
+    """A budget round of *alternatives* invented candidates, for load tests and benchmarks.
+
+    Levels, costs and persons are drawn from *seed*; every seventh candidate is a service
+    people receive today at one of the municipality's units (so cuts list decisions), every
+    eleventh is mandatory, and pairs share an exclusive group. Returns the case.
+    """
+    import random
+
+    from losen.domain.criteria import default_catalogue
+
+    rng = random.Random(seed)  # noqa: S311 - invented demo data, not a secret
+    catalogue = default_catalogue()
+    scales = {
+        kind: catalogue.scale(catalogue.criterion(kind).scale).labels
+        for kind in ("nytte", "alvorlighet", "ressurs")
+    }
+    units = list(municipality.units.all()) or [None]
+    costs = [rng.randrange(200, 3000) * 1000 for _ in range(alternatives)]
+    case = PrioritizationCase(
+        municipality=municipality,
+        created_by=actor,
+        title=f"Generert budsjettrunde med {alternatives} tiltak",
+        level=Level.POLITICAL,
+        direction=Direction.RECONFIGURE,
+        situation="Oppdiktet runde for å måle hvor raskt sidene svarer.",
+        plan_process=PlanProcess.ARSBUDSJETT,
+        budget_nok=sum(costs) // 2,
+    )
+    services.save_object(actor=actor, obj=case, municipality=municipality)
+    rows = []
+    for k in range(alternatives):
+        levels = {
+            kind: rng.choice(labels[1:] if kind == "nytte" else labels)
+            for kind, labels in scales.items()
+        }
+        current = k % 7 == 3
+        rows.append(
+            Alternative(
+                municipality=municipality,
+                case=case,
+                position=k,
+                name=f"Tiltak {k + 1}",
+                target_group="Oppdiktet målgruppe",
+                cost_nok=costs[k],
+                nytte_level=levels["nytte"],
+                nytte_reasoning="Generert.",
+                nytte_uncertainty="moderat",
+                alvorlighet_level=levels["alvorlighet"],
+                alvorlighet_reasoning="Generert.",
+                alvorlighet_uncertainty="moderat",
+                ressurs_level=levels["ressurs"],
+                ressurs_reasoning="Generert.",
+                ressurs_uncertainty="lav",
+                parts=[
+                    {
+                        "criterion": "alvorlighet",
+                        "part": "risiko",
+                        "level": levels["alvorlighet"],
+                        "reasoning": "Generert.",
+                    }
+                ],
+                persons_per_year=rng.randrange(5, 400),
+                persons_source="anslag",
+                persons_note="Generert anslag.",
+                mandatory=k % 11 == 5,
+                exclusive_group=f"gruppe-{k // 2}" if k % 13 in (1, 2) else "",
+                current_service=current,
+                unit=units[k % len(units)] if current else None,
+                proportionality="Generert.",
+                evidence="Generert.",
+            )
+        )
+    Alternative.objects.bulk_create(rows)
+    return case

@@ -559,7 +559,8 @@ class SubmissionForm(forms.Form):
     # first, not whether severity is "improved".
     points_benefit = forms.IntegerField(
         label=_(
-            "Nytte: at tiltakene hjelper mest mulig, med flere gode leveår, bedre mestring og funksjon"
+            "Nytte: at tiltakene hjelper mest mulig, med flere gode leveår, bedre mestring "
+            "og funksjon"
         ),
         min_value=0,
         max_value=100,
