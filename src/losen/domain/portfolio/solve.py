@@ -370,7 +370,7 @@ def _excesses(model: _Model, chosen: np.ndarray, budget: float) -> tuple[float, 
     return over_budget, over_blocks
 
 
-def _solve_exactly_feasible(model: _Model, time_limit_s: float):
+def _solve_exactly_feasible(model: _Model, time_limit_s: float, objective: np.ndarray):
     """Solve, and never return a selection that breaks the budget or a limit by a rounding.
 
     HiGHS accepts a row within its feasibility tolerance, which in kroner is about one krone
@@ -382,7 +382,7 @@ def _solve_exactly_feasible(model: _Model, time_limit_s: float):
     """
     budget = model.problem.budget
     deadline = time.monotonic() + time_limit_s
-    result = model.solve(-model.value, model.constraints(budget), time_limit_s)
+    result = model.solve(objective, model.constraints(budget), time_limit_s)
     for _ in range(_TIGHTENINGS):
         if result.x is None:
             return result
@@ -400,7 +400,7 @@ def _solve_exactly_feasible(model: _Model, time_limit_s: float):
             weight = sum(float(np.abs(c[chosen[cols]]).sum()) for cols, c in rows)
             model.blocks[b] = (label, rows, low, high - max(excess, _INTEGRALITY_SLACK * weight))
         remaining = deadline - time.monotonic()
-        result = model.solve(-model.value, model.constraints(budget), remaining)
+        result = model.solve(objective, model.constraints(budget), remaining)
     if result.x is not None:
         over_budget, over_blocks = _excesses(
             model, np.round(result.x).astype(bool), model.problem.budget
@@ -410,11 +410,40 @@ def _solve_exactly_feasible(model: _Model, time_limit_s: float):
     return result
 
 
+def _gap(bound: float, value: float) -> float | None:
+    """Relative distance from ``value`` up to ``bound`` (None when the bound is 0)."""
+    return None if bound == 0 else max(0.0, (bound - value) / abs(bound))
+
+
+def _objective(model: _Model, value_resolution: float | None) -> np.ndarray:
+    """The vector ``milp`` minimises: minus the value, less the cheapest-first tie-break.
+
+    With ``value_resolution`` r the main solve maximises
+    ``value - (r / 2) × chosen cost / cost of all candidates``. The tie-break term is below
+    r / 2 for any portfolio, so it never outweighs a value difference of r or more; among
+    portfolios of equal value the cheapest wins.
+    """
+    if value_resolution is None:
+        return -model.value
+    if (
+        isinstance(value_resolution, bool)
+        or not isinstance(value_resolution, int | float)
+        or not math.isfinite(value_resolution)
+        or value_resolution <= 0
+    ):
+        raise ValueError(f"value_resolution must be a positive number, not {value_resolution!r}")
+    total_cost = float(math.fsum(model.cost))
+    if total_cost <= 0:
+        return -model.value
+    return -model.value + (float(value_resolution) / 2) * model.cost / total_cost
+
+
 def solve_portfolio(
     problem: PortfolioProblem,
     *,
     time_limit_s: float = DEFAULT_TIME_LIMIT_S,
     marginals: bool = True,
+    value_resolution: float | None = None,
 ) -> PortfolioResult:
     """Choose the candidates with most total value within the budget and every constraint.
 
@@ -424,15 +453,29 @@ def solve_portfolio(
             and its gap are returned (never nothing while any feasible portfolio is known).
             The ``next_in``/``first_out`` solves get the same limit again, shared.
         marginals: Compute ``next_in`` and ``first_out`` (two more MILP solves).
+        value_resolution: The smallest difference between two total values that is real
+            (1 for the integer units of :mod:`~losen.domain.portfolio.value`). When given,
+            among portfolios of equal value the cheapest is chosen: the main solve maximises
+            ``value - (value_resolution / 2) × chosen cost / cost of all candidates``, less
+            than one resolution step in all, so a real value difference is never overturned.
+            ``total_value`` and the marginal lists use the true values; on a time limit the
+            gap is to HiGHS's bound plus ``value_resolution / 2``, a bound on the true value.
+            Ties closer than HiGHS's absolute gap (10⁻⁶) are not told apart, i.e. cost
+            differences below about 2·10⁻⁶ / value_resolution of the candidates' total cost.
+            None (the default) maximises the value alone.
 
     Returns:
         The :class:`PortfolioResult`.
+
+    Raises:
+        ValueError: if ``value_resolution`` is not a positive finite number.
     """
     model = _Model(problem)
+    objective = _objective(model, value_resolution)
     reasons = _obvious_reasons(model)
     if reasons:
         return _result(model, Status.INFEASIBLE, np.zeros(model.n, bool), None, reasons=reasons)
-    result = _solve_exactly_feasible(model, time_limit_s)
+    result = _solve_exactly_feasible(model, time_limit_s, objective)
     if result.status == 2:
         return _result(
             model,
@@ -446,16 +489,21 @@ def solve_portfolio(
         next_in, first_out = _marginals(model, chosen, time_limit_s) if marginals else ((), ())
         gap = float(result.mip_gap) if result.mip_gap is not None else 0.0
         return _result(model, Status.OPTIMAL, chosen, max(gap, 0.0), next_in, first_out)
+    # With the tie-break HiGHS bounds value minus a term below value_resolution / 2: the
+    # bound on the true value is that much higher (0 without the tie-break).
+    allowance = 0.0 if value_resolution is None else float(value_resolution) / 2
     if result.x is not None:
         chosen = np.round(result.x).astype(bool)
         gap = None if result.mip_gap is None else float(result.mip_gap)
+        if allowance and result.mip_dual_bound is not None:
+            gap = _gap(-float(result.mip_dual_bound) + allowance, float(model.value[chosen].sum()))
         note = "Tidsgrensen ble nådd; dette er den beste porteføljen funnet så langt."
         return _result(model, Status.TIME_LIMIT, chosen, gap, reasons=[note])
     greedy = greedy_selection(problem)
     if greedy is not None:
         bound = None if result.mip_dual_bound is None else -float(result.mip_dual_bound)
         value = float(model.value[greedy].sum())
-        gap = None if bound is None or bound == 0 else max(0.0, (bound - value) / abs(bound))
+        gap = None if bound is None else _gap(bound + allowance, value)
         note = (
             "Tidsgrensen ble nådd før løseren fant en portefølje; dette er den grådige "
             "løsningen (verdi per kostnad)."
