@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-SUITES = ("decision_engine", "indicators")
+SUITES = ("decision_engine", "indicators", "priorities")
 
 
 def run(argv: list[str]) -> int:

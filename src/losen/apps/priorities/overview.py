@@ -406,27 +406,42 @@ class CaseOverview:
             )
         return tuple(candidates)
 
+    def _solve(self, *, marginals: bool) -> pf.PortfolioResult:
+        return pf.solve_portfolio(
+            pf.PortfolioProblem(budget=float(self.case.budget_nok), candidates=self._candidates()),
+            marginals=marginals,
+            value_resolution=1.0,
+        )
+
     @cached_property
     def portfolio(self) -> Portfolio | None:
-        """The best set within the budget (None for a case without budget or alternatives)."""
+        """The best set within the budget, with what the next krone buys and what goes first
+        (None for a case without budget or alternatives). Three MILP solves."""
         if self.case.budget_nok is None or not self.alternatives:
             return None
-        candidates = self._candidates()
-        budget = float(self.case.budget_nok)
-        result = pf.solve_portfolio(
-            pf.PortfolioProblem(budget=budget, candidates=candidates), value_resolution=1.0
-        )
+        result = self._solve(marginals=True)
         next_budget = None
         if result.status is not pf.Status.INFEASIBLE and result.next_in:
-            costs = {c.id: c.cost for c in candidates}
-            trial = float(result.total_cost + sum(costs[k] for k in result.next_in))
-            grown = pf.solve_portfolio(
-                pf.PortfolioProblem(budget=trial, candidates=candidates),
-                marginals=False,
-                value_resolution=1.0,
-            )
-            next_budget = round(max(grown.total_cost, self.case.budget_nok))
+            # The cheapest portfolio with more value than today's costs this much in all.
+            costs = {str(a.external_id): a.cost_nok for a in self.alternatives}
+            entering = sum(costs[k] for k in result.next_in)
+            next_budget = round(max(result.total_cost + entering, self.case.budget_nok))
         return Portfolio(result, next_budget)
+
+    @cached_property
+    def chosen(self) -> set[str] | None:
+        """The external ids of the best set, or None when there is no feasible one.
+
+        The case page needs only this (for the cuts): one solve without the marginal
+        analysis, unless the full portfolio was computed already in this request.
+        """
+        if self.case.budget_nok is None or not self.alternatives:
+            return None
+        if "portfolio" in self.__dict__:
+            result = self.portfolio.result
+        else:
+            result = self._solve(marginals=False)
+        return None if result.status is pf.Status.INFEASIBLE else set(result.selected)
 
     # --- cuts ----------------------------------------------------------------------------------
 
@@ -438,8 +453,7 @@ class CaseOverview:
         service of a case that reduces or reconfigures, except those marked mandatory (the
         legal floor is kept by definition).
         """
-        result = self.portfolio
-        chosen = set(result.chosen) if result is not None and result.feasible else None
+        chosen = self.chosen
         out = []
         for alternative in self.alternatives:
             if not alternative.current_service or alternative.mandatory:
