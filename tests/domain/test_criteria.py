@@ -1,5 +1,5 @@
 """The criteria model: default scales, required reasoning, samlet vurdering, flags, and the
-Swedish ranking helper with its steps."""
+Swedish ranking helper with its steps (as facts; the wording is tested in tests/apps/criteria)."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from losen.domain.criteria import (
     swedish_rank,
 )
 from losen.domain.errors import InputError
+from losen.domain.explain import CODES, Fact
 
 BASE = {
     "nytte": {
@@ -51,11 +52,23 @@ BASE = {
 
 
 def _with(**changes):
+    """BASE with ``criterion__key=value`` changes; a new level is also given to the
+    criterion's parts on its own scale, so that parts and level agree."""
     data = copy.deepcopy(BASE)
     for path, value in changes.items():
         criterion, key = path.split("__")
         data[criterion][key] = value
+        if key == "level":
+            for part in data[criterion].get("parts", []):
+                if part["part"] != "kunnskapsgrunnlag":
+                    part["level"] = value
     return data
+
+
+def _facts_are_declared(facts):
+    for fact in facts:
+        assert isinstance(fact, Fact)
+        assert set(fact.params) == set(CODES[fact.code]), fact.code
 
 
 def test_default_scales_come_from_the_swedish_model_and_are_labelled():
@@ -96,8 +109,26 @@ def test_benefit_above_severity_is_flagged_not_changed():
     «moderat» gets a flag while both levels stay as assessed."""
     assessment = parse_combined(_with(alvorlighet__level="moderat"))
     assert [flag.code for flag in assessment.flags] == ["nytte_over_alvorlighet"]
+    assert assessment.flags[0].params == {
+        "benefit": "stor",
+        "benefit_value": 3,
+        "severity": "moderat",
+        "severity_value": 2,
+    }
+    _facts_are_declared(assessment.flags)
     assert assessment.nytte.level == "stor"
     assert parse_combined(BASE).flags == ()
+
+
+def test_high_uncertainty_is_flagged_with_the_criterion_and_level():
+    assessment = parse_combined(
+        _with(ressurs__uncertainty="høy", alvorlighet__uncertainty="svært høy")
+    )
+    assert [(flag.code, dict(flag.params)) for flag in assessment.flags] == [
+        ("usikkert_grunnlag", {"criterion": "ressurs", "uncertainty": "høy"}),
+        ("usikkert_grunnlag", {"criterion": "alvorlighet", "uncertainty": "svært høy"}),
+    ]
+    _facts_are_declared(assessment.flags)
 
 
 def test_combined_view_shows_every_part():
@@ -108,7 +139,7 @@ def test_combined_view_shows_every_part():
     assessed = [p for p in nytte_parts if p["assessed"]]
     assert assessed[0]["reasoning"] == "Bedre hverdagsmestring."
     assert assessed[0]["level"]["description"]
-    ressurs_part = view["criteria"][1]["parts"][2]
+    ressurs_part = next(p for p in view["criteria"][1]["parts"] if p["part"] == "aarsverk")
     assert ressurs_part["breakdown"] == {"sykepleier": 1.5, "psykolog": 0.5}
     assert ressurs_part["unit"] == "årsverk"
 
@@ -120,6 +151,14 @@ def test_swedish_rank_shows_each_step():
     assert ranking.category == "3"
     assert [s.step for s in ranking.steps] == ["a", "b", "c", "d", "kategori"]
     assert [s.rank_after for s in ranking.steps] == [3, 3, 3, 3, 3]
+    assert [s.fact for s in ranking.steps] == [
+        Fact("swedish.a", {"severity": "stor", "rank": 3}),
+        Fact("swedish.b.kept", {"benefit": "stor", "severity": "stor"}),
+        Fact("swedish.c.kept", {"cost": "moderat"}),
+        Fact("swedish.d.kept", {"uncertainty": "moderat"}),
+        Fact("swedish.category.rank", {"rank": 3}),
+    ]
+    _facts_are_declared(s.fact for s in ranking.steps)
 
 
 def test_swedish_rank_steps_down_for_benefit_cost_and_evidence():
@@ -139,23 +178,35 @@ def test_swedish_rank_steps_down_for_benefit_cost_and_evidence():
     ranking = swedish_rank(parse_combined(data))
     assert [s.rank_after for s in ranking.steps] == [1, 3, 5, 6, 6]
     assert ranking.category == "6"
-    assert "2 nivå under" in ranking.steps[1].explanation
+    assert [s.fact for s in ranking.steps[1:4]] == [
+        Fact(
+            "swedish.b.down",
+            {"benefit": "moderat", "severity": "svært stor", "shortfall": 2, "rank": 3},
+        ),
+        Fact("swedish.c.down", {"cost": "svært høy", "steps": 2, "rank": 5}),
+        Fact("swedish.d.down", {"uncertainty": "høy", "steps": 1, "rank": 6}),
+    ]
+    _facts_are_declared(s.fact for s in ranking.steps)
 
 
 def test_ikke_gjore_and_fou():
-    no_benefit = _with(nytte__level="ingen")
-    assert swedish_rank(parse_combined(no_benefit)).category == "ikke-gjøre"
+    no_benefit = swedish_rank(parse_combined(_with(nytte__level="ingen")))
+    assert no_benefit.category == "ikke-gjøre"
+    assert no_benefit.steps[-1].fact == Fact(
+        "swedish.category.ikke_gjore", {"benefit": "ingen", "uncertainty": "moderat"}
+    )
     unsure = _with(nytte__level="ingen", nytte__uncertainty="svært høy")
     assert swedish_rank(parse_combined(unsure)).category == "FoU"
     weak = _with(nytte__uncertainty="svært høy")
     result = swedish_rank(parse_combined(weak))
     assert result.category == "FoU"
-    assert "FoU" in result.steps[-1].explanation
+    assert result.steps[-1].step == "kategori"
+    assert result.steps[-1].fact == Fact("swedish.category.fou", {"uncertainty": "svært høy"})
 
 
 def test_parts_follow_meld_st_38():
-    """Nytte: survival, mestring/function, pain, evidence; ressurs: yearly and one-off NOK,
-    person-years by profession, other services; alvorlighet: risk, degree of loss, pain, now,
+    """Nytte: survival, mestring/function, pain, evidence; ressurs: resource use relative to
+    benefit, yearly and one-off NOK, person-years by profession, other services; alvorlighet: risk, degree of loss, pain, now,
     duration, life-years lost, urgency."""
     catalogue = default_catalogue()
 
@@ -170,6 +221,7 @@ def test_parts_follow_meld_st_38():
     ]
     ressurs = parts("ressurs")
     assert {key: part.unit for key, part in ressurs.items()} == {
+        "ressurs_nytte": None,
         "kostnad_aarlig": "NOK per år",
         "kostnad_engang": "NOK",
         "aarsverk": "årsverk",
@@ -219,11 +271,15 @@ def test_levels_uncertainty_parts_and_amounts_are_validated_with_paths():
 def test_flagged_view_still_shows_every_part_and_level():
     """The flag sits next to the parts; nothing is collapsed into one number."""
     view = combined_view(parse_combined(_with(alvorlighet__level="liten")))
-    assert [flag["code"] for flag in view["flags"]] == ["nytte_over_alvorlighet"]
-    assert "«stor»" in view["flags"][0]["message"] and "«liten»" in view["flags"][0]["message"]
+    assert [flag.code for flag in view["flags"]] == ["nytte_over_alvorlighet"]
+    assert view["flags"][0].params["benefit"] == "stor"
+    assert view["flags"][0].params["severity"] == "liten"
     levels = {c["criterion"]: c["level"]["label"] for c in view["criteria"]}
     assert levels == {"nytte": "stor", "ressurs": "moderat", "alvorlighet": "liten"}
-    assert [len(c["parts"]) for c in view["criteria"]] == [4, 4, 7]
+    catalogue = default_catalogue()
+    assert [len(c["parts"]) for c in view["criteria"]] == [
+        len(catalogue.criterion(kind).parts) for kind in ("nytte", "ressurs", "alvorlighet")
+    ]
     assert all("source" in c["level"] for c in view["criteria"])
 
 
@@ -237,7 +293,7 @@ def test_equal_benefit_and_severity_is_not_flagged():
 
 def test_swedish_steps_chain_and_follow_the_configured_rules():
     """Each step starts where the previous ended; changing the catalogue's rules changes the
-    proposal, and the explanation names the rule's numbers."""
+    proposal, and the step's fact carries the rule's numbers."""
     import dataclasses
 
     data = _with(ressurs__level="høy")
@@ -245,7 +301,7 @@ def test_swedish_steps_chain_and_follow_the_configured_rules():
     assert [s.rank_after for s in ranking.steps] == [3, 3, 4, 4, 4]
     for before, after in itertools.pairwise(ranking.steps):
         assert after.rank_before == before.rank_after
-    assert "flyttes ned 1 til 4" in ranking.steps[2].explanation
+    assert ranking.steps[2].fact == Fact("swedish.c.down", {"cost": "høy", "steps": 1, "rank": 4})
     catalogue = default_catalogue()
     rules = dataclasses.replace(
         catalogue.ranking,
@@ -254,7 +310,7 @@ def test_swedish_steps_chain_and_follow_the_configured_rules():
     custom = dataclasses.replace(catalogue, ranking=rules)
     ranking = swedish_rank(parse_combined(data, custom), custom)
     assert ranking.category == "6"
-    assert "flyttes ned 3 til 6" in ranking.steps[2].explanation
+    assert ranking.steps[2].fact == Fact("swedish.c.down", {"cost": "høy", "steps": 3, "rank": 6})
 
 
 def test_swedish_rank_never_leaves_1_to_10():
@@ -266,3 +322,8 @@ def test_swedish_rank_never_leaves_1_to_10():
     ranking = swedish_rank(parse_combined(data))
     assert [s.rank_after for s in ranking.steps] == [7, 7, 9, 10, 10]
     assert ranking.category == "10"
+    assert ranking.steps[1].fact.code == "swedish.b.kept"
+    # The fact keeps the rule's number of steps; the ranks show what the clamp left of it.
+    assert ranking.steps[3].fact == Fact(
+        "swedish.d.down", {"uncertainty": "høy", "steps": 1, "rank": 10}
+    )

@@ -1,4 +1,5 @@
-"""Input validation (every problem with its path), XLSX input, JSON reports and sentences."""
+"""Input validation (every problem with its path), XLSX input, JSON reports and the facts
+behind the sentences (worded outside the domain, see tests/apps/criteria)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ import pytest
 from openpyxl import Workbook
 
 from losen.domain.errors import InputError
-from losen.domain.mcda.explain import format_number, format_share
+from losen.domain.explain import CODES, Fact
+from losen.domain.mcda.explain import format_number
 from losen.domain.mcda.parse import parse_problem, read_xlsx
 from losen.domain.mcda.report import rank_report, smaa_report
 
@@ -97,33 +99,116 @@ def test_rank_report_contract():
         assert 0 <= interval["lower"] <= interval["upper"] <= 1
 
 
-def test_rank_sentences_name_the_swap_threshold():
-    report = rank_report(parse_problem(_data()), explain=True)
-    sentences = report["sentences"]
-    assert sentences[0] == "A er rangert først med skår 0,83 (vektet sum)."
-    upper = report["weight_stability"]["nytte"]["upper"]
-    assert (
-        f"A og B bytter plass hvis vekten på Nytte stiger over {format_number(upper)} (nå 0,50)."
-        in sentences
+def _facts(report_function, *args, **kwargs) -> list[Fact]:
+    """The facts a report words, caught by an explainer that keeps them."""
+    caught: list[Fact] = []
+
+    def keep(facts):
+        caught.extend(facts)
+        return [fact.code for fact in facts]
+
+    report = report_function(*args, explain=keep, **kwargs)
+    assert report["sentences"] == [fact.code for fact in caught]
+    for fact in caught:
+        assert set(fact.params) == set(CODES[fact.code]), fact.code
+    return caught
+
+
+def test_rank_facts_name_the_leader_and_the_swap_threshold():
+    report = rank_report(parse_problem(_data()))
+    facts = _facts(rank_report, parse_problem(_data()))
+    assert facts[0] == Fact(
+        "ranking.top", {"name": "A", "score": facts[0].params["score"], "method": "weighted-sum"}
     )
+    assert facts[0].params["score"] == pytest.approx(0.83, abs=0.005)
+    upper = report["weight_stability"]["nytte"]["upper"]
+    swap = Fact(
+        "weight.swap",
+        {
+            "leader": "A",
+            "rival": "B",
+            "criterion": "Nytte",
+            "direction": "above",
+            "threshold": upper,
+            "weight": 0.5,
+        },
+    )
+    assert swap in facts
 
 
-def test_smaa_report_contract_and_sentences():
+def test_rank_facts_for_a_shared_first_place_and_topsis():
+    data = _data()
+    data["alternatives"][1]["scores"] = dict(data["alternatives"][0]["scores"])
+    data["method"] = "topsis"
+    facts = _facts(rank_report, parse_problem(data))
+    assert facts[0].code == "ranking.top_shared"
+    assert facts[0].params["names"] == ["A", "B"]
+    assert facts[0].params["method"] == "topsis"
+
+
+def test_a_weight_that_cannot_unseat_the_leader_is_steady():
+    """When A is best on every criterion, no weight reorders the top."""
+    data = _data()
+    data["alternatives"][0]["scores"] = {"nytte": 5, "ressurs": 0, "alvorlighet": 3}
+    facts = _facts(rank_report, parse_problem(data))
+    assert [fact.code for fact in facts] == ["ranking.top", "weight.steady"]
+    assert facts[1].params == {"leader": "A", "criteria": ["Nytte", "ressurs", "Alvorlighet"]}
+
+
+def test_smaa_report_contract_and_facts():
     data = _data()
     for criterion in data["criteria"]:
         criterion.pop("weight")
-    report = smaa_report(parse_problem(data, stochastic=True), samples=2000, seed=4, explain=True)
+    problem = parse_problem(data, stochastic=True)
+    report = smaa_report(problem, samples=2000, seed=4, explain=lambda facts: ["x"] * len(facts))
     assert list(report) == ["rank_acceptability", "central_weights", "confidence", "sentences"]
     assert len(report["rank_acceptability"]["A"]) == 3
+    facts = _facts(smaa_report, problem, samples=2000, seed=4)
     share = report["rank_acceptability"]["A"][0]
-    assert f"A er først i {format_share(share)} av de plausible vektingene." in report["sentences"]
+    assert Fact("smaa.first", {"name": "A", "share": share}) in facts
+    codes = [fact.code for fact in facts]
+    assert "smaa.centre_first" in codes
+    assert "smaa.confidence" not in codes  # exact scores: no confidence facts
 
 
-def test_norwegian_number_formats():
+def test_smaa_facts_for_many_alternatives_and_uncertain_scores():
+    """Six alternatives that can be first: five by name and one in the rest; more than five
+    that never are: counted; interval scores: a confidence fact per listed alternative."""
+    criteria = [
+        {"id": f"k{j}", "name": f"K{j}", "direction": "benefit", "scale": {"min": 0, "max": 10}}
+        for j in range(6)
+    ]
+    alternatives = [
+        {"id": f"a{i}", "name": f"A{i}", "scores": {f"k{j}": 10 if i == j else 0 for j in range(6)}}
+        for i in range(6)
+    ] + [
+        {"id": f"z{i}", "name": f"Z{i}", "scores": {f"k{j}": 0 for j in range(6)}} for i in range(6)
+    ]
+    alternatives[0]["scores"]["k0"] = {"min": 9, "max": 10}
+    problem = parse_problem({"criteria": criteria, "alternatives": alternatives}, stochastic=True)
+    facts = _facts(smaa_report, problem, samples=3000, seed=2)
+    codes = [fact.code for fact in facts]
+    assert codes[:5] == ["smaa.first"] * 5
+    assert codes[5] == "smaa.first_rest" and facts[5].params["count"] == 1
+    assert Fact("smaa.never_first_count", {"count": 6}) in facts
+    assert codes.count("smaa.confidence") == 5
+
+
+def test_facts_for_the_matrix_page():
+    from losen.domain.mcda import explain
+
+    assert explain.ranking_first("A") == Fact("ranking.first", {"name": "A"})
+    assert explain.weight_interval("nytte", 0.2, 0.6, 0.4) == Fact(
+        "weight.interval", {"criterion": "nytte", "lower": 0.2, "upper": 0.6, "weight": 0.4}
+    )
+    assert explain.smaa_first_share("A", 0.87) == Fact(
+        "smaa.first_share", {"name": "A", "share": 0.87}
+    )
+
+
+def test_norwegian_number_format_for_the_domain_notes():
     assert format_number(0.3125) == "0,31"
-    assert format_share(0.874) == "87 %"
-    assert format_share(0.001) == "under 1 %"
-    assert format_share(0.999) == "over 99 %"
+    assert format_number(6_000_000, 0) == "6 000 000"
 
 
 def test_xlsx_with_the_same_columns(tmp_path):

@@ -3,6 +3,8 @@
 Pure commands: they read a file, call :mod:`losen.domain`, and print JSON on stdout. Bad input
 gives exit code 2, one ``path: problem`` line per problem on stderr and nothing on stdout.
 ``optimize`` exits 1 (with its JSON answer on stdout) when the problem is infeasible.
+``--explain`` words the domain's facts through the translated layer
+(:mod:`losen.cli.wording`), in the language of ``--lang``.
 Contracts: ``docs/reference/decision-engine.md``.
 """
 
@@ -18,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from losen.cli import EXIT_BAD_INPUT, EXIT_CHECK_FAILED, EXIT_OK
+from losen.cli.wording import LANGUAGES, explainer
 from losen.domain.errors import InputError, Problem
 from losen.domain.mcda.parse import parse_problem, read_xlsx
 from losen.domain.mcda.report import rank_report, smaa_report
@@ -76,7 +79,7 @@ def _rank(args: argparse.Namespace) -> int:
         if args.method is not None and isinstance(data, dict):
             data = {**data, "method": args.method}
         problem = parse_problem(data)
-        report = rank_report(problem, explain=args.explain)
+        report = rank_report(problem, explain=explainer(args.lang) if args.explain else None)
     except InputError as error:
         return _fail(error)
     _emit(report)
@@ -86,7 +89,12 @@ def _rank(args: argparse.Namespace) -> int:
 def _smaa(args: argparse.Namespace) -> int:
     try:
         problem = parse_problem(_read_decision(args.file), stochastic=True)
-        report = smaa_report(problem, samples=args.samples, seed=args.seed, explain=args.explain)
+        report = smaa_report(
+            problem,
+            samples=args.samples,
+            seed=args.seed,
+            explain=explainer(args.lang) if args.explain else None,
+        )
     except InputError as error:
         return _fail(error)
     _emit(report)
@@ -164,6 +172,16 @@ def _positive_seconds(text: str) -> float:
     return value
 
 
+def add_language(parser: argparse.ArgumentParser, what: str) -> None:
+    """``--lang nb|nn|en`` (default ``nb``) for commands that write sentences."""
+    parser.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        default="nb",
+        help=f"språket {what} skrives på: nb (bokmål, standard), nn (nynorsk), en (engelsk)",
+    )
+
+
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add ``rank``, ``smaa`` and ``optimize``."""
     rank = subparsers.add_parser(
@@ -178,8 +196,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="overstyrer feltet method i fila",
     )
     rank.add_argument(
-        "--explain", action="store_true", help="legg til setninger på bokmål (feltet sentences)"
+        "--explain", action="store_true", help="legg til setninger (feltet sentences)"
     )
+    add_language(rank, "setningene")
     rank.set_defaults(handler=_rank)
 
     smaa = subparsers.add_parser(
@@ -191,8 +210,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     smaa.add_argument("--samples", type=_positive_int, default=10_000, help="antall trekninger")
     smaa.add_argument("--seed", type=_seed, default=0, help="frø; samme frø gir samme svar")
     smaa.add_argument(
-        "--explain", action="store_true", help="legg til setninger på bokmål (feltet sentences)"
+        "--explain", action="store_true", help="legg til setninger (feltet sentences)"
     )
+    add_language(smaa, "setningene")
     smaa.set_defaults(handler=_smaa)
 
     optimize = subparsers.add_parser(

@@ -6,13 +6,12 @@
 * :mod:`~losen.domain.criteria.swedish`: the Swedish ranking helper (1–10, ikke-gjøre, FoU).
 """
 
-from losen.domain.criteria.combined import combine, combined_view, parse_combined
+from losen.domain.criteria.combined import Flag, combine, combined_view, parse_combined
 from losen.domain.criteria.model import (
     CombinedAssessment,
     CriteriaCatalogue,
     CriterionAssessment,
     CriterionKind,
-    Flag,
     Level,
     OrdinalScale,
     SubAssessment,

@@ -11,12 +11,18 @@ The flags are warnings for the people deciding, never automatic corrections:
   comparison is by value. The flag does not say the benefit is wrong; it asks whether the
   benefit was judged against the severity that remains after the measure.
 * ``usikkert_grunnlag``: a criterion is judged with high or very high uncertainty.
+
+A :class:`Flag` is a :class:`~losen.domain.explain.Fact`: a code and plain params
+(``nytte_over_alvorlighet``: ``benefit``, ``benefit_value``, ``severity``, ``severity_value``;
+``usikkert_grunnlag``: ``criterion`` (``nytte``, ``ressurs`` or ``alvorlighet``) and
+``uncertainty``). The translated layer (:mod:`losen.apps.criteria.wording`) words it.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from losen.domain.criteria.model import (
@@ -24,14 +30,23 @@ from losen.domain.criteria.model import (
     CriteriaCatalogue,
     CriterionAssessment,
     CriterionKind,
-    Flag,
     SubAssessment,
     default_catalogue,
     validate_criterion,
 )
 from losen.domain.errors import InputError, Problem
+from losen.domain.explain import Fact
 
 HIGH_UNCERTAINTY = ("høy", "svært høy")
+
+
+@dataclass(frozen=True)
+class Flag(Fact):
+    """Something a reviewer must look at; the assessment still stands.
+
+    ``code`` is ``nytte_over_alvorlighet`` or ``usikkert_grunnlag``; ``params`` as in the
+    module docstring.
+    """
 
 
 def _flags(catalogue: CriteriaCatalogue, assessment: CombinedAssessment) -> tuple[Flag, ...]:
@@ -44,19 +59,23 @@ def _flags(catalogue: CriteriaCatalogue, assessment: CombinedAssessment) -> tupl
         flags.append(
             Flag(
                 "nytte_over_alvorlighet",
-                f"Nytten er vurdert som «{benefit.label}», høyere enn alvorligheten "
-                f"«{severity.label}». Nytten kan ikke være større enn alvorligheten gir rom for "
-                "(ved liten alvorlighet kan nytten bare være liten). Se over begge vurderingene.",
+                {
+                    "benefit": benefit.label,
+                    "benefit_value": benefit.value,
+                    "severity": severity.label,
+                    "severity_value": severity.value,
+                },
             )
         )
     for criterion in assessment.criteria():
         if criterion.uncertainty in HIGH_UNCERTAINTY:
-            name = catalogue.criterion(criterion.criterion).name
             flags.append(
                 Flag(
                     "usikkert_grunnlag",
-                    f"Vurderingen av {name.lower()} er svært usikker "
-                    f"(usikkerhet «{criterion.uncertainty}»); beskriv hva som mangler.",
+                    {
+                        "criterion": criterion.criterion.value,
+                        "uncertainty": criterion.uncertainty,
+                    },
                 )
             )
     return tuple(flags)
@@ -189,7 +208,9 @@ def combined_view(
     """The samlet vurdering as a structure for display: every criterion, every part.
 
     Each level is shown with its label, anchored description and the scale's source, next to
-    the reasoning and uncertainty; nothing is aggregated away.
+    the reasoning and uncertainty; nothing is aggregated away. ``flags`` holds the
+    :class:`Flag` facts themselves, for the translated layer to word
+    (``wording.sentences(view["flags"])``).
     """
     catalogue = catalogue or default_catalogue()
 
@@ -237,7 +258,7 @@ def combined_view(
     return {
         "criteria": criteria,
         "reasoning": assessment.reasoning,
-        "flags": [{"code": flag.code, "message": flag.message} for flag in assessment.flags],
+        "flags": list(assessment.flags),
         "catalogue_version": catalogue.version,
         "source": catalogue.source,
     }

@@ -17,7 +17,10 @@ systematic evaluation only
 How many ranks each step moves is Losen's configurable default
 (:class:`~losen.domain.criteria.model.SwedishRankingRules`), since the model leaves it to the
 group's judgement. The helper proposes; people decide, and every step is shown with the rule
-and the numbers it used.
+and the numbers it used: each :class:`RankingStep` carries a
+:class:`~losen.domain.explain.Fact` (codes ``swedish.a`` … ``swedish.category.fou``, listed in
+:data:`losen.domain.explain.CODES`) that the translated layer words
+(:mod:`losen.apps.criteria.wording`); the domain writes no prose of its own.
 """
 
 from __future__ import annotations
@@ -25,9 +28,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from losen.domain.criteria.model import CombinedAssessment, CriteriaCatalogue, default_catalogue
+from losen.domain.explain import Fact
 
 LOWEST_RANK = 10
 HIGHEST_RANK = 1
+
+STEPS = ("a", "b", "c", "d", "kategori")
+"""The steps in the order they are taken."""
 
 
 @dataclass(frozen=True)
@@ -36,17 +43,28 @@ class RankingStep:
 
     Attributes:
         step: ``a``–``d`` as in the model, or ``kategori`` for the final category check.
-        title: Short Norwegian title.
-        explanation: What was looked at and what it did, in plain words.
         rank_before: Rank before the step (None before step a).
         rank_after: Rank after the step.
+        fact: What was looked at and what it did, to be worded by the translated layer:
+
+            * a: ``swedish.a`` (``severity`` label, start ``rank``);
+            * b: ``swedish.b.kept`` (``benefit``, ``severity``) or ``swedish.b.down``
+              (also ``shortfall`` in levels and the new ``rank``);
+            * c: ``swedish.c.kept`` (``cost``) or ``swedish.c.down`` (also ``steps`` and
+              ``rank``);
+            * d: ``swedish.d.kept`` (``uncertainty``) or ``swedish.d.down`` (also ``steps``
+              and ``rank``);
+            * kategori: ``swedish.category.rank`` (``rank``), ``swedish.category.ikke_gjore``
+              (``benefit``, ``uncertainty``) or ``swedish.category.fou`` (``uncertainty``).
+
+            ``steps`` is the rule's number of ranks; the rank never leaves 1–10, so
+            ``rank_after - rank_before`` can be smaller.
     """
 
     step: str
-    title: str
-    explanation: str
     rank_before: int | None
     rank_after: int
+    fact: Fact
 
 
 @dataclass(frozen=True)
@@ -73,6 +91,13 @@ def evidence_uncertainty(assessment: CombinedAssessment) -> str:
     return part.level if part is not None else assessment.nytte.uncertainty
 
 
+def _moved(code: str, steps: int, rank: int, **params: str) -> Fact:
+    """``<code>.down`` with the steps and the new rank, or ``<code>.kept``."""
+    if steps:
+        return Fact(f"{code}.down", {**params, "steps": steps, "rank": rank})
+    return Fact(f"{code}.kept", params)
+
+
 def swedish_rank(
     assessment: CombinedAssessment, catalogue: CriteriaCatalogue | None = None
 ) -> SwedishRanking:
@@ -89,67 +114,55 @@ def swedish_rank(
     start = _clamp(dict(rules.start_rank_by_severity)[severity.label])
     steps.append(
         RankingStep(
-            "a",
-            "Utgangspunkt i alvorlighet",
-            f"Alvorligheten er «{severity.label}», som gir rang {start} som utgangspunkt.",
-            None,
-            start,
+            "a", None, start, Fact("swedish.a", {"severity": severity.label, "rank": start})
         )
     )
 
     shortfall = max(0, severity.value - benefit.value)
     after_benefit = _clamp(start + shortfall * rules.rank_steps_per_benefit_level_short)
+    labels = {"benefit": benefit.label, "severity": severity.label}
     if shortfall:
-        text = (
-            f"Nytten «{benefit.label}» er {shortfall} nivå under det alvorligheten "
-            f"«{severity.label}» gir rom for; rangen flyttes ned til {after_benefit}."
-        )
+        fact = Fact("swedish.b.down", {**labels, "shortfall": shortfall, "rank": after_benefit})
     else:
-        text = (
-            f"Nytten «{benefit.label}» er så stor som alvorligheten gir rom for; rangen beholdes."
-        )
-    steps.append(RankingStep("b", "Nytte", text, start, after_benefit))
+        fact = Fact("swedish.b.kept", labels)
+    steps.append(RankingStep("b", start, after_benefit, fact))
 
     cost_label = assessment.ressurs.level
     cost_steps = dict(rules.rank_steps_by_cost).get(cost_label, 0)
     after_cost = _clamp(after_benefit + cost_steps)
-    if cost_steps:
-        text = (
-            f"Ressursbruken i forhold til nytten er «{cost_label}»; rangen flyttes ned "
-            f"{cost_steps} til {after_cost}."
+    steps.append(
+        RankingStep(
+            "c",
+            after_benefit,
+            after_cost,
+            _moved("swedish.c", cost_steps, after_cost, cost=cost_label),
         )
-    else:
-        text = f"Ressursbruken i forhold til nytten er «{cost_label}»; rangen beholdes."
-    steps.append(RankingStep("c", "Ressurs i forhold til nytte", text, after_benefit, after_cost))
+    )
 
     uncertainty = evidence_uncertainty(assessment)
     evidence_steps = dict(rules.rank_steps_by_uncertainty).get(uncertainty, 0)
     final = _clamp(after_cost + evidence_steps)
-    if evidence_steps:
-        text = (
-            f"Usikkerheten i kunnskapsgrunnlaget er «{uncertainty}»; rangen flyttes ned "
-            f"{evidence_steps} til {final}."
+    steps.append(
+        RankingStep(
+            "d",
+            after_cost,
+            final,
+            _moved("swedish.d", evidence_steps, final, uncertainty=uncertainty),
         )
-    else:
-        text = f"Usikkerheten i kunnskapsgrunnlaget er «{uncertainty}»; rangen beholdes."
-    steps.append(RankingStep("d", "Kunnskapsgrunnlag", text, after_cost, final))
+    )
 
     category = str(final)
     max_uncertainty = uncertainty_scale.level(rules.ikke_gjore_max_uncertainty).value
     certain_enough = uncertainty_scale.level(uncertainty).value <= max_uncertainty
     if benefit.label in rules.ikke_gjore_benefit and certain_enough:
         category = "ikke-gjøre"
-        text = (
-            f"Nytten er «{benefit.label}» og kunnskapen om det er god nok (usikkerhet "
-            f"«{uncertainty}»): tiltaket foreslås som ikke-gjøre, til utfasing."
+        fact = Fact(
+            "swedish.category.ikke_gjore", {"benefit": benefit.label, "uncertainty": uncertainty}
         )
     elif uncertainty in rules.fou_uncertainty or benefit.label in rules.ikke_gjore_benefit:
         category = "FoU"
-        text = (
-            f"Kunnskapsgrunnlaget er for usikkert (usikkerhet «{uncertainty}») til å rangere "
-            "tiltaket: det foreslås bare brukt i forskning eller systematisk utprøving (FoU)."
-        )
+        fact = Fact("swedish.category.fou", {"uncertainty": uncertainty})
     else:
-        text = f"Tiltaket foreslås på rang {final} av 10 (1 er høyest prioritet)."
-    steps.append(RankingStep("kategori", "Kategori", text, final, final))
+        fact = Fact("swedish.category.rank", {"rank": final})
+    steps.append(RankingStep("kategori", final, final, fact))
     return SwedishRanking(category, final, tuple(steps), rules.source)

@@ -5,7 +5,7 @@
 * :mod:`~losen.domain.mcda.ranking`: weighted sum and TOPSIS on numpy matrices.
 * :mod:`~losen.domain.mcda.stability`: the weight interval that keeps the leader first.
 * :mod:`~losen.domain.mcda.smaa`: SMAA-2 rank acceptability, central weights, confidence.
-* :mod:`~losen.domain.mcda.explain`: plain-language sentences in bokmål.
+* :mod:`~losen.domain.mcda.explain`: what a ranking and its robustness say, as facts to word.
 * :mod:`~losen.domain.mcda.report`: the JSON contracts of ``losen rank`` and ``losen smaa``.
 
 A score is an aid to reasoning next to the written assessment, never the decision itself

@@ -1,74 +1,110 @@
-"""Plain-language sentences (bokmål) about a ranking and its robustness.
+"""What a ranking and its robustness say, as facts for people.
 
 Analysts read intervals and matrices; politicians and citizens need sentences such as
 «A er først i 87 % av de plausible vektingene» or «A og B bytter plass hvis vekten på ressurs
 passerer 0,31». Anchors §B.10 notes that only desktop tools for analysts show this today.
-Numbers use Norwegian conventions: decimal comma, a space before the per cent sign.
+This module finds those statements and returns them as :class:`~losen.domain.explain.Fact`
+values (codes and params listed in :data:`losen.domain.explain.CODES`); the wording, in
+bokmål, nynorsk and English, is done by one layer outside the domain
+(:mod:`losen.apps.criteria.wording`), for the web pages and ``losen rank|smaa --explain``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
+from losen.domain.explain import Fact
 from losen.domain.mcda.model import DecisionProblem, Method
 from losen.domain.mcda.ranking import Ranking
 from losen.domain.mcda.smaa import SmaaResult
 from losen.domain.mcda.stability import WeightInterval
 
 MAX_LISTED = 5
-"""At most this many alternatives get their own acceptability sentence."""
+"""At most this many alternatives get their own acceptability fact."""
 
 
 def format_number(value: float, decimals: int = 2) -> str:
     """``0.3125`` → ``"0,31"``; ``6000000`` with 0 decimals → ``"6 000 000"``.
 
-    Norwegian conventions: decimal comma, space between thousands, a true minus sign.
+    Norwegian conventions: decimal comma, space between thousands, a true minus sign. Only
+    for the domain's own notes in bokmål (the portfolio's infeasibility reasons); sentences
+    for people are worded by the translated layer, which formats numbers in their language.
     """
     return f"{value:,.{decimals}f}".replace(",", " ").replace(".", ",").replace("-", "−")
 
 
-def format_share(share: float) -> str:
-    """A probability as Norwegian per cent: ``0.874`` → ``"87 %"``; never rounds to 0 or 100."""
-    if share <= 0:
-        return "0 %"
-    if share >= 1:
-        return "100 %"
-    percent = share * 100
-    if percent < 0.5:
-        return "under 1 %"
-    if percent >= 99.5:
-        return "over 99 %"
-    return f"{round(percent):d} %"
+def ranking_first(name: str) -> Fact:
+    """«With the weights set, ``name`` comes first» (``ranking.first``)."""
+    return Fact("ranking.first", {"name": name})
 
 
-def _join(names: list[str]) -> str:
-    if len(names) <= 1:
-        return "".join(names)
-    return ", ".join(names[:-1]) + " og " + names[-1]
+def weight_interval(criterion: str, lower: float, upper: float, weight: float) -> Fact:
+    """«The weight on ``criterion`` can lie between ``lower`` and ``upper`` (now ``weight``)
+    without the first place changing» (``weight.interval``; shares of 1)."""
+    return Fact(
+        "weight.interval",
+        {
+            "criterion": criterion,
+            "lower": float(lower),
+            "upper": float(upper),
+            "weight": float(weight),
+        },
+    )
 
 
-def _threshold_sentences(
-    problem: DecisionProblem, ranking: Ranking, stability: list[WeightInterval]
-) -> list[str]:
+def weight_interval_facts(
+    criterion_names: Sequence[str], stability: Sequence[WeightInterval]
+) -> list[Fact]:
+    """One ``weight.interval`` fact per criterion of a weight stability result."""
+    return [
+        weight_interval(
+            criterion_names[interval.criterion], interval.lower, interval.upper, interval.weight
+        )
+        for interval in stability
+    ]
+
+
+def smaa_first_share(name: str, share: float) -> Fact:
+    """«Trying all weightings, ``name`` is first in ``share`` of them» (``smaa.first_share``)."""
+    return Fact("smaa.first_share", {"name": name, "share": float(share)})
+
+
+def threshold_facts(
+    problem: DecisionProblem, ranking: Ranking, stability: Sequence[WeightInterval]
+) -> list[Fact]:
+    """Which weight changes reorder the top, and which weights cannot unseat the leader.
+
+    For each criterion and each bound of its stable interval that a rival crosses: the leader
+    and the runner-up swap places (``weight.swap``), or another alternative passes the leader
+    (``weight.overtake``), when the weight rises above or falls below the bound. Then one
+    ``weight.steady`` fact naming the criteria whose weight can go anywhere.
+    """
     names = [alternative.name for alternative in problem.alternatives]
     leader = int(ranking.order[0])
     runner_up = int(ranking.order[1]) if ranking.order.size > 1 else None
-    sentences = []
+    facts = []
     for interval in stability:
         criterion = problem.criteria[interval.criterion].name
-        for bound, rival, way in (
-            (interval.upper, interval.upper_rival, "stiger over"),
-            (interval.lower, interval.lower_rival, "faller under"),
+        for bound, rival, direction in (
+            (interval.upper, interval.upper_rival, "above"),
+            (interval.lower, interval.lower_rival, "below"),
         ):
             if rival is None:
                 continue
-            if rival == runner_up:
-                subject = f"{names[leader]} og {names[rival]} bytter plass"
-            else:
-                subject = f"{names[rival]} går forbi {names[leader]}"
-            sentences.append(
-                f"{subject} hvis vekten på {criterion} {way} {format_number(bound)} "
-                f"(nå {format_number(interval.weight)})."
+            facts.append(
+                Fact(
+                    "weight.swap" if rival == runner_up else "weight.overtake",
+                    {
+                        "leader": names[leader],
+                        "rival": names[rival],
+                        "criterion": criterion,
+                        "direction": direction,
+                        "threshold": float(bound),
+                        "weight": float(interval.weight),
+                    },
+                )
             )
     steady = [
         problem.criteria[interval.criterion].name
@@ -76,40 +112,51 @@ def _threshold_sentences(
         if interval.lower_rival is None and interval.upper_rival is None
     ]
     if steady and len(problem.criteria) > 1:
-        sentences.append(
-            f"{names[leader]} forblir først uansett hvor stor vekt {_join(steady)} får "
-            "(de andre vektene skaleres forholdsmessig)."
-        )
-    return sentences
+        facts.append(Fact("weight.steady", {"leader": names[leader], "criteria": steady}))
+    return facts
 
 
-def rank_sentences(
-    problem: DecisionProblem, ranking: Ranking, stability: list[WeightInterval]
-) -> list[str]:
-    """Sentences for ``losen rank --explain``: who is first, and which weight changes matter."""
+def rank_facts(
+    problem: DecisionProblem, ranking: Ranking, stability: Sequence[WeightInterval]
+) -> list[Fact]:
+    """Facts for ``losen rank --explain``: who is first, and which weight changes matter.
+
+    The first fact is ``ranking.top`` (one leader) or ``ranking.top_shared`` (several share
+    rank 1), with the score and the method (``weighted-sum`` or ``topsis``); then the
+    threshold facts of :func:`threshold_facts`.
+    """
     names = [alternative.name for alternative in problem.alternatives]
-    method = "vektet sum" if ranking.method is Method.WEIGHTED_SUM else "TOPSIS"
+    method = "weighted-sum" if ranking.method is Method.WEIGHTED_SUM else "topsis"
     first = [int(i) for i in ranking.order if ranking.ranks[i] == 1]
-    score = format_number(float(ranking.scores[first[0]]))
+    score = float(ranking.scores[first[0]])
     if len(first) == 1:
-        sentences = [f"{names[first[0]]} er rangert først med skår {score} ({method})."]
+        facts = [Fact("ranking.top", {"name": names[first[0]], "score": score, "method": method})]
     else:
-        sentences = [
-            f"{_join([names[i] for i in first])} deler førsteplassen med skår {score} ({method})."
+        facts = [
+            Fact(
+                "ranking.top_shared",
+                {"names": [names[i] for i in first], "score": score, "method": method},
+            )
         ]
     if ranking.order.size > 1:
-        sentences.extend(_threshold_sentences(problem, ranking, stability))
-    return sentences
+        facts.extend(threshold_facts(problem, ranking, stability))
+    return facts
 
 
-def smaa_sentences(
+def smaa_facts(
     problem: DecisionProblem,
     result: SmaaResult,
     centre: Ranking,
-    centre_stability: list[WeightInterval],
+    centre_stability: Sequence[WeightInterval],
     scores_uncertain: bool,
-) -> list[str]:
-    """Sentences for ``losen smaa --explain``.
+) -> list[Fact]:
+    """Facts for ``losen smaa --explain``.
+
+    In order: ``smaa.first`` for at most :data:`MAX_LISTED` alternatives that are ever first
+    (most often first first), ``smaa.first_rest`` for the others that are, ``smaa.never_first``
+    (names) or ``smaa.never_first_count`` (more than :data:`MAX_LISTED`), ``smaa.confidence``
+    when some scores are intervals, then ``smaa.centre_first`` and the threshold facts of the
+    centre ranking.
 
     Args:
         problem: The decision.
@@ -121,32 +168,24 @@ def smaa_sentences(
     names = [alternative.name for alternative in problem.alternatives]
     first_share = result.rank_acceptability[:, 0]
     ordered = [int(i) for i in np.argsort(-first_share, kind="stable") if first_share[i] > 0]
-    sentences = [
-        f"{names[i]} er først i {format_share(float(first_share[i]))} av de plausible vektingene."
+    facts = [
+        Fact("smaa.first", {"name": names[i], "share": float(first_share[i])})
         for i in ordered[:MAX_LISTED]
     ]
     if len(ordered) > MAX_LISTED:
         rest = float(first_share[ordered[MAX_LISTED:]].sum())
-        sentences.append(
-            f"{len(ordered) - MAX_LISTED} andre alternativer er først i til sammen "
-            f"{format_share(rest)} av vektingene."
-        )
+        facts.append(Fact("smaa.first_rest", {"count": len(ordered) - MAX_LISTED, "share": rest}))
     never = [names[i] for i in range(len(names)) if first_share[i] == 0]
     if never and len(never) <= MAX_LISTED:
-        sentences.append(f"{_join(never)} er ikke først i noen av de plausible vektingene.")
+        facts.append(Fact("smaa.never_first", {"names": never}))
     elif never:
-        sentences.append(
-            f"{len(never)} alternativer er ikke først i noen av de plausible vektingene."
-        )
+        facts.append(Fact("smaa.never_first_count", {"count": len(never)}))
     if scores_uncertain:
-        for i in ordered[:MAX_LISTED]:
-            sentences.append(
-                f"Med vektene som typisk gjør {names[i]} best, er {names[i]} først i "
-                f"{format_share(float(result.confidence[i]))} av trekningene av usikre skårer."
-            )
-    if centre.order.size > 1:
-        sentences.append(
-            f"Med vekter midt i det plausible området er {names[int(centre.order[0])]} først."
+        facts.extend(
+            Fact("smaa.confidence", {"name": names[i], "share": float(result.confidence[i])})
+            for i in ordered[:MAX_LISTED]
         )
-        sentences.extend(_threshold_sentences(problem, centre, centre_stability))
-    return sentences
+    if centre.order.size > 1:
+        facts.append(Fact("smaa.centre_first", {"name": names[int(centre.order[0])]}))
+        facts.extend(threshold_facts(problem, centre, centre_stability))
+    return facts

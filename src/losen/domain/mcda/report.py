@@ -2,19 +2,28 @@
 
 The shapes are documented in ``docs/reference/decision-engine.md``; scripts rely on them, so
 fields are only ever added behind an option (``explain`` adds ``sentences``).
+
+The sentences are worded outside the domain: ``explain`` is a function that turns the facts
+of :mod:`losen.domain.mcda.explain` into sentences (the CLI passes the translated layer's
+:func:`losen.apps.criteria.wording.sentences` in the language asked for).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 
-from losen.domain.mcda.explain import rank_sentences, smaa_sentences
+from losen.domain.explain import Fact
+from losen.domain.mcda.explain import rank_facts, smaa_facts
 from losen.domain.mcda.model import DecisionProblem, Interval
 from losen.domain.mcda.ranking import rank, weighted_sum
 from losen.domain.mcda.smaa import smaa
 from losen.domain.mcda.stability import weight_stability
+
+Explainer = Callable[[Sequence[Fact]], list[str]]
+"""Words facts as sentences (the translated layer, in one language)."""
 
 
 def _clean(value: float) -> float:
@@ -22,13 +31,18 @@ def _clean(value: float) -> float:
     return float(value) + 0.0
 
 
-def rank_report(problem: DecisionProblem, *, explain: bool = False) -> dict[str, Any]:
+def rank_report(problem: DecisionProblem, *, explain: Explainer | None = None) -> dict[str, Any]:
     """Rank ``problem`` and return the ``losen rank`` output.
+
+    Args:
+        problem: The decision.
+        explain: When given, it words :func:`~losen.domain.mcda.explain.rank_facts` and the
+            report gains ``"sentences"``.
 
     Returns:
         ``{"method", "ranking": [{"id", "rank", "score", "contributions"}],
         "weight_stability": {criterion_id: {"lower", "upper"}}}``, plus ``"sentences"`` when
-        ``explain`` is true.
+        ``explain`` is given.
     """
     ranking = rank(
         problem.matrix(),
@@ -63,8 +77,8 @@ def rank_report(problem: DecisionProblem, *, explain: bool = False) -> dict[str,
             for interval in stability
         },
     }
-    if explain:
-        report["sentences"] = rank_sentences(problem, ranking, stability)
+    if explain is not None:
+        report["sentences"] = explain(rank_facts(problem, ranking, stability))
     return report
 
 
@@ -90,13 +104,20 @@ def weight_bounds(problem: DecisionProblem) -> tuple[np.ndarray, np.ndarray]:
 
 
 def smaa_report(
-    problem: DecisionProblem, *, samples: int, seed: int, explain: bool = False
+    problem: DecisionProblem, *, samples: int, seed: int, explain: Explainer | None = None
 ) -> dict[str, Any]:
     """Run SMAA-2 on ``problem`` and return the ``losen smaa`` output.
 
+    Args:
+        problem: The decision (weights and scores may be intervals).
+        samples: Number of draws.
+        seed: Seed of the draws; the same seed gives the same answer.
+        explain: When given, it words :func:`~losen.domain.mcda.explain.smaa_facts` and the
+            report gains ``"sentences"``.
+
     Returns:
         ``{"rank_acceptability": {alt: [p_rank1, …]}, "central_weights": {alt: {crit: w} or
-        null}, "confidence": {alt: p}}``, plus ``"sentences"`` when ``explain`` is true.
+        null}, "confidence": {alt: p}}``, plus ``"sentences"`` when ``explain`` is given.
     """
     score_low, score_high = problem.score_bounds()
     weight_low, weight_high = weight_bounds(problem)
@@ -131,7 +152,7 @@ def smaa_report(
             alternative_ids[i]: float(result.confidence[i]) for i in range(len(alternative_ids))
         },
     }
-    if explain:
+    if explain is not None:
         undeclared = np.isnan(scale_bounds).any(axis=1)
         scale_bounds[undeclared, 0] = score_low.min(axis=0)[undeclared]
         scale_bounds[undeclared, 1] = score_high.max(axis=0)[undeclared]
@@ -141,11 +162,13 @@ def smaa_report(
             problem.is_cost(),
             scale_bounds,
         )
-        report["sentences"] = smaa_sentences(
-            problem,
-            result,
-            centre,
-            weight_stability(centre),
-            bool(np.any(score_high > score_low)),
+        report["sentences"] = explain(
+            smaa_facts(
+                problem,
+                result,
+                centre,
+                weight_stability(centre),
+                bool(np.any(score_high > score_low)),
+            )
         )
     return report

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "losen.apps.insight",
     "losen.apps.priorities",
     "losen.apps.cases",
+    "losen.apps.criteria",
 ]
 
 MIDDLEWARE = [
