@@ -31,6 +31,7 @@ NAVIGATION: list[NavItem] = [
         _("Prioriteringssaker"),
         frozenset({Role.LEDER, Role.ANALYTIKER, Role.LESER, Role.ADMIN}),
     ),
+    NavItem("criteria:catalogue", _("Kriteriene"), ALL),
     NavItem("accounts:units", _("Enheter"), ALL),
     NavItem(
         "clinical:leader_outcomes",

@@ -17,6 +17,7 @@ urlpatterns = [
     path("styringsinformasjon/", include("losen.apps.insight.urls")),
     path("prioritering/", include("losen.apps.priorities.urls")),
     path("vedtak/", include("losen.apps.cases.urls")),
+    path("kriterier/", include("losen.apps.criteria.urls")),
     path("apent/", include("losen.apps.priorities.public_urls")),
 ]
 
