@@ -26,7 +26,7 @@ from losen.apps.insight.services import attachments_for
 from losen.domain import mcda
 from losen.domain import portfolio as pf
 from losen.domain.criteria import CombinedAssessment, SwedishRanking, swedish_rank
-from losen.domain.criteria.combined import _flags as flags_for
+from losen.domain.criteria.combined import flags_for
 from losen.domain.errors import InputError
 from losen.domain.mcda import explain
 from losen.domain.portfolio.explain import portfolio_facts, value_fact

@@ -81,6 +81,12 @@ def _flags(catalogue: CriteriaCatalogue, assessment: CombinedAssessment) -> tupl
     return tuple(flags)
 
 
+def flags_for(catalogue: CriteriaCatalogue, assessment: CombinedAssessment) -> tuple[Flag, ...]:
+    """The flags of *assessment*, for one stored without them (the pages build assessments
+    from rows and show the flags beside them)."""
+    return _flags(catalogue, assessment)
+
+
 def combine(
     nytte: CriterionAssessment,
     ressurs: CriterionAssessment,
@@ -184,6 +190,7 @@ def parse_combined(data: object, catalogue: CriteriaCatalogue | None = None) -> 
             str(raw.get("reasoning", "") or ""),
             str(raw.get("uncertainty", "")),
             tuple(part for part in parts if part is not None),
+            str(raw.get("level_reason", "") or ""),
         )
     if len(assessments) < len(CriterionKind):
         raise InputError(problems)
