@@ -45,7 +45,9 @@ def number(value: float, decimals: int = 2, *, trim: bool = False) -> str:
     if trim:
         rounded = round(value, decimals)
         decimals = next(d for d in range(decimals + 1) if round(value, d) == rounded)
-    if round(value, decimals) == 0:
+    # Django's number_format cuts the decimals of a float off; round them here instead.
+    value = round(value, decimals)
+    if value == 0:
         value = 0.0  # no «−0,00»
     text = formats.number_format(value, decimal_pos=decimals, use_l10n=True, force_grouping=True)
     return text.replace("-", "\u2212")

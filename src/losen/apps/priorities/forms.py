@@ -226,8 +226,13 @@ class AlternativeForm(forms.ModelForm):
                 if k == kind
             ]
             follows = suggested_level(self.catalogue, definition.kind, saved)
-            if follows is not None and getattr(self.instance, f"{kind}_level") == follows.label:
-                self.initial[f"{kind}_level"] = ""
+            if follows is not None:
+                self.fields[f"{kind}_level"].choices = [
+                    ("", _("Følg delene (de gir nå «%(level)s»)") % {"level": follows.label}),
+                    *_level_choices(scale),
+                ]
+                if getattr(self.instance, f"{kind}_level") == follows.label:
+                    self.initial[f"{kind}_level"] = ""
             for part in definition.deriving_parts:
                 part_scale = self.catalogue.scale(part.scale)
                 name = f"part_{kind}_{part.id}"
