@@ -67,12 +67,12 @@ def test_language_switch(demo_live, page):
 def _pages_for(username: str) -> list[str]:
     """Every page of the demo a user of this role can open."""
     user = User.objects.get(username=username)
-    urls = ["/", "/enheter/", "/om/", "/tilgjengelighet/", "/finnes-ikke/"]
+    urls = ["/", "/enheter/", "/om/", "/tilgjengelighet/", "/finnes-ikke/", "/kriterier/"]
     urls += [
         f"/enheter/{u.external_id}/" for u in Unit.objects.filter(municipality__number="4699")[:2]
     ]
     if username == "admin":
-        urls += ["/brukere/", f"/brukere/{user.external_id}/", "/revisjon/"]
+        urls += ["/brukere/", f"/brukere/{user.external_id}/", "/revisjon/", "/kriterier/nivaer/"]
     if username == "kliniker":
         person = Person.objects.filter(care_relations__user=user).first()
         urls += [
