@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from losen.apps.criteria import wording
 from losen.apps.insight.services import attached_figures
 from losen.domain.explain import Fact
+from losen.domain.mcda.explain import weight_interval
 
 from .models import (
     Children,
@@ -521,19 +522,14 @@ def sections(snapshot: dict) -> list[Section]:
         )
     )
     if not short:
-        for st in s["stability"]:
-            out[6].paragraphs.append(
-                _(
-                    "Førsteplassen holder så lenge vekten på %(c)s er mellom %(lo)s og %(hi)s "
-                    "(i dag %(now)s)."
+        out[6].paragraphs += wording.sentences(
+            [
+                weight_interval(
+                    wording.criterion(st["criterion"]), st["low"], st["high"], st["current"]
                 )
-                % {
-                    "c": st["criterion"],
-                    "lo": _pct(st["low"]),
-                    "hi": _pct(st["high"]),
-                    "now": _pct(st["current"]),
-                }
-            )
+                for st in s["stability"]
+            ]
+        )
     if full:
         out[6].tables.append(
             Table(

@@ -329,6 +329,11 @@ def _day_services(context) -> PrioritizationCase:
         alvorlighet_reasoning="Moderat: ensomhet og tap av funksjon over tid.",
         ressurs="moderat",
         ressurs_reasoning="Sparer husleie og ett årsverk.",
+        parts=(
+            ("nytte", "mestring_funksjon", "moderat", "Aktivitet holder funksjonen ved like."),
+            ("alvorlighet", "grad_tap", "moderat", "Ensomhet og gradvis tap av funksjon."),
+            ("ressurs", "ressurs_nytte", "moderat", "Lavt belegg gir høy pris per deltaker."),
+        ),
         evidence="Belegg siste tre år; brukerundersøkelse 2025.",
         proportionality="Innsparingen står i rimelig forhold til ulempen med lengre reisevei.",
         equity="Eldre uten bil får lengre reisevei; transport må tilbys.",
@@ -351,6 +356,16 @@ def _day_services(context) -> PrioritizationCase:
         alvorlighet_reasoning="Stor: progressiv sykdom med tap av funksjon.",
         ressurs="høy",
         ressurs_reasoning="Høy bemanning per deltaker.",
+        parts=(
+            ("nytte", "mestring_funksjon", "stor", "Holder hverdagen i gang hjemme lenger."),
+            ("alvorlighet", "grad_tap", "stor", "Progressivt tap av funksjon."),
+            ("alvorlighet", "varighet", "svært stor", "Sykdommen varer livet ut."),
+            ("ressurs", "ressurs_nytte", "høy", "Høy bemanning per deltaker."),
+        ),
+        alvorlighet_level_reason=(
+            "Varigheten er livslang, men tilbudet gjelder dem som ennå bor hjemme med moderat "
+            "tap; samlet vurderes alvorligheten som stor."
+        ),
         evidence="Nasjonal faglig retningslinje om demens; pårørendeundersøkelse.",
         proportionality="Høy kostnad, men stor nytte for mottakere og pårørende.",
         equity="Pårørende med lite nettverk er mest avhengige av tilbudet.",
@@ -667,6 +682,11 @@ def _rehabilitation(context) -> PrioritizationCase:
         alvorlighet_reasoning="Moderat tap av funksjon.",
         ressurs="lav",
         ressurs_reasoning="Lav kostnad; kan redusere behovet for bistand senere.",
+        parts=(
+            ("nytte", "mestring_funksjon", "stor", "Mange klarer hverdagen selv igjen."),
+            ("alvorlighet", "grad_tap", "moderat", "Tap av funksjon etter kortere sykdom."),
+            ("ressurs", "ressurs_nytte", "lav", "Terapeuter finnes i alle soner."),
+        ),
         evidence="Følgeforskning på hverdagsrehabilitering.",
         proportionality="God nytte for lav kostnad.",
         equity="Må tilpasses dem med kognitiv svikt.",

@@ -736,7 +736,7 @@ class CaseOverview:
         if not self.ranking:
             return []
         facts = [explain.ranking_first(self.ranking[0].name)]
-        names = [self.labels[c].lower() for c in self.criteria]
+        names = [wording.criterion(c) for c in self.criteria]
         facts += explain.weight_interval_facts(names, self.stability)
         if self.first_shares:
             best, share = self.first_shares[0]
