@@ -206,8 +206,8 @@ def test_ikke_gjore_and_fou():
 
 def test_parts_follow_meld_st_38():
     """Nytte: survival, mestring/function, pain, evidence; ressurs: resource use relative to
-    benefit, yearly and one-off NOK, person-years by profession, other services; alvorlighet: risk, degree of loss, pain, now,
-    duration, life-years lost, urgency."""
+    benefit, yearly and one-off NOK, person-years by profession, other services; alvorlighet:
+    risk, degree of loss, pain, now, duration, life-years lost, urgency."""
     catalogue = default_catalogue()
 
     def parts(kind):
