@@ -18,6 +18,7 @@ from importlib import resources
 from typing import Any
 
 from losen.domain.errors import InputError, Problem
+from losen.domain.explain import Fact
 
 
 class CriterionKind(StrEnum):
@@ -301,14 +302,6 @@ class CriterionAssessment:
 
 
 @dataclass(frozen=True)
-class Flag:
-    """Something a reviewer must look at; the assessment still stands."""
-
-    code: str
-    message: str
-
-
-@dataclass(frozen=True)
 class CombinedAssessment:
     """Samlet vurdering: the three criteria side by side, a joint reasoning, and flags.
 
@@ -320,7 +313,7 @@ class CombinedAssessment:
     ressurs: CriterionAssessment
     alvorlighet: CriterionAssessment
     reasoning: str
-    flags: tuple[Flag, ...] = ()
+    flags: tuple[Fact, ...] = ()  # the Flag facts of combined.py
 
     def criteria(self) -> tuple[CriterionAssessment, ...]:
         """The three assessments in the order nytte, ressurs, alvorlighet."""
