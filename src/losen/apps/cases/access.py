@@ -67,6 +67,8 @@ def decisions_touched_by_cuts(
     if not may_see_cuts(request):
         return [[] for _cut in cuts]
     own = [unit is not None and unit.municipality_id == request.municipality.pk for unit, _ in cuts]
+    if not any(own):  # nothing of the municipality's is read, so nothing is audited
+        return [[] for _cut in cuts]
     units = {unit.pk for (unit, _s), ok in zip(cuts, own, strict=True) if ok}
     decisions = list(
         ServiceDecision.objects.filter(municipality=request.municipality, unit__in=units)
