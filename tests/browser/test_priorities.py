@@ -8,20 +8,22 @@ import pytest
 from playwright.sync_api import expect
 
 from losen.apps.priorities.models import (
-    Benefit,
     DecisionBasis,
     FollowUp,
     PrioritizationCase,
     Publication,
-    Severity,
 )
+from losen.domain.criteria import default_catalogue
 
 from .conftest import axe_violations, login
 
 pytestmark = pytest.mark.browser
 
-BENEFIT = dict((str(label), value) for value, label in Benefit.choices)
-SEVERITY = dict((str(label), value) for value, label in Severity.choices)
+
+def _value(kind: str, label: str) -> int:
+    """The value of a level label on the catalogue's scale for the criterion *kind*."""
+    catalogue = default_catalogue()
+    return catalogue.scale(catalogue.criterion(kind).scale).level(label).value
 
 
 def _answer(page, url, group, points, theme="", comment=""):
@@ -49,7 +51,10 @@ def test_consultation_with_three_participants_from_two_groups(demo_live, browser
     base = demo_live.url
     case = PrioritizationCase.objects.get(title__startswith="Budsjett 2027")
     assert not hasattr(case, "consultation") or case.consultation is None
-    levels = {a.name: (a.benefit, a.severity) for a in case.alternatives.all()}
+    levels = {
+        a.name: (_value("nytte", a.nytte_level), _value("alvorlighet", a.alvorlighet_level))
+        for a in case.alternatives.all()
+    }
 
     # The leader opens the consultation and gets a public link.
     login(page, base, "leder")

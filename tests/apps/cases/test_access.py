@@ -10,7 +10,11 @@ from django.http import Http404
 from django.utils import timezone
 
 from losen.apps.audit.models import Action, AuditEntry
-from losen.apps.cases.access import access_decision_for_user, decisions_touched_by_cut
+from losen.apps.cases.access import (
+    access_decision_for_user,
+    decisions_touched_by_cut,
+    decisions_touched_by_cuts,
+)
 from losen.apps.cases.models import DecisionStatus, ServiceKind
 from losen.apps.persons.models import CareRelation, CareRelationKind
 
@@ -126,3 +130,72 @@ def test_cut_at_a_unit_of_another_municipality_gives_nothing(world, request_for)
     )
     assert decisions_touched_by_cut(request_for("leder"), unit=world.other_unit, purpose="x") == []
     assert not AuditEntry.objects.exists()
+
+
+def test_several_cuts_are_read_at_once_and_written_as_one_entry(world, request_for):
+    """A page that lists the decisions of several cuts reads them together, with one READ
+    entry naming every decision shown once, and gives the same lists as one cut at a time."""
+    today = timezone.localdate()
+    a = make_decision(world, reference="2026/1", valid_from=today)
+    b = make_decision(world, reference="2026/2", valid_from=today)
+    c = make_decision(
+        world, reference="2026/3", unit=world.care, service=ServiceKind.PRAKTISK_BISTAND
+    )
+    make_decision(world, reference="2026/4", status=DecisionStatus.UTKAST)
+    make_decision(world, reference="2026/5", unit=world.care)  # another service at the unit
+    cuts = [
+        (world.day, None),
+        (world.care, ServiceKind.PRAKTISK_BISTAND),
+        (world.day, ServiceKind.DAGAKTIVITETSTILBUD),  # overlaps the first
+    ]
+    found = decisions_touched_by_cuts(request_for("leder"), cuts=cuts, purpose="priorities:x")
+    assert found == [[a, b], [c], [a, b]]
+    entry = AuditEntry.objects.get()
+    assert entry.action == Action.READ and entry.object_type == "cases.servicedecision"
+    assert entry.details["purpose"] == "priorities:x"
+    assert entry.details["count"] == 3
+    assert sorted(entry.details["references"]) == sorted(str(d.external_id) for d in (a, b, c))
+    # The same lists as one cut at a time (which writes one entry per cut).
+    for (unit, service), lists in zip(cuts, found, strict=True):
+        assert (
+            decisions_touched_by_cut(request_for("leder"), unit=unit, service=service, purpose="x")
+            == lists
+        )
+
+
+def test_no_cuts_read_nothing_and_write_nothing(world, request_for):
+    make_decision(world)
+    assert decisions_touched_by_cuts(request_for("leder"), cuts=[], purpose="x") == []
+    assert not AuditEntry.objects.exists()
+
+
+@pytest.mark.parametrize("username", ["kliniker", "analytiker", "nabo"])
+def test_several_cuts_give_other_roles_empty_lists_and_write_nothing(world, request_for, username):
+    make_decision(world)
+    cuts = [(world.day, None), (world.care, None)]
+    assert decisions_touched_by_cuts(request_for(username), cuts=cuts, purpose="x") == [[], []]
+    assert not AuditEntry.objects.exists()
+
+
+def test_several_cuts_at_units_of_another_municipality_give_nothing(world, request_for):
+    own = make_decision(world, reference="2026/1")
+    make_decision(
+        world,
+        reference="2026/9",
+        municipality=world.other,
+        person=world.other_person,
+        unit=world.other_unit,
+    )
+    found = decisions_touched_by_cuts(
+        request_for("leder"),
+        cuts=[(world.other_unit, None), (world.day, None), (None, None)],
+        purpose="x",
+    )
+    assert found == [[], [own], []]
+    assert AuditEntry.objects.get().details["references"] == [str(own.external_id)]
+    # Only foreign units: nothing is read, so nothing is written.
+    found = decisions_touched_by_cuts(
+        request_for("leder"), cuts=[(world.other_unit, None)], purpose="x"
+    )
+    assert found == [[]]
+    assert AuditEntry.objects.count() == 1

@@ -4,6 +4,8 @@ import pytest
 
 from losen.apps.priorities.models import PrioritizationCase
 
+from .helpers import make_alternative
+
 
 @pytest.fixture
 def cases(demo):
@@ -19,3 +21,9 @@ def cases(demo):
         "budsjett": pick("Budsjett"),
         "rehab": pick("Hverdagsrehabilitering"),
     }
+
+
+@pytest.fixture
+def alternative_for():
+    """:func:`make_alternative`: an alternative of a case, assessed with catalogue labels."""
+    return make_alternative

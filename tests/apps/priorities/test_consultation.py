@@ -8,9 +8,9 @@ from django.test import Client, override_settings
 from django.urls import reverse
 
 from losen.apps.audit.models import AuditEntry
-from losen.apps.priorities import queries
 from losen.apps.priorities.forms import SubmissionForm
 from losen.apps.priorities.models import Submission
+from losen.apps.priorities.overview import CaseOverview
 
 pytestmark = pytest.mark.django_db
 
@@ -120,7 +120,7 @@ def test_rankings_per_group_and_pooled_and_where_groups_disagree(cases):
                 "points_resource": points[2],
             },
         )
-    result = queries.participation(case)
+    result = CaseOverview(case).participation
     by_group = {g.group: g for g in result.groups}
     assert by_group["innbygger"].ranking[0].name.startswith("Lavterskeltilbud")
     assert by_group["politiker"].ranking[0].name.startswith("Mer oppfølging")

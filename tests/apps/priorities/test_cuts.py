@@ -13,7 +13,7 @@ from losen.apps.audit.models import AuditEntry
 from losen.apps.cases.selectors import running_decisions
 from losen.apps.cases.services import record_decision
 from losen.apps.persons.models import Person
-from losen.apps.priorities import queries
+from losen.apps.priorities.overview import CaseOverview
 
 pytestmark = pytest.mark.django_db
 
@@ -74,7 +74,7 @@ def test_the_portfolio_lists_the_running_decisions_a_cut_would_change(
     cases, client_for, short_stays
 ):
     case = cases["budsjett"]
-    cut = [a.name for a in queries.cuts_for_case(case)]
+    cut = [a.name for a in CaseOverview(case).cuts]
     assert "Korttidsopphold i eksisterende bygg (dagens åtte plasser)" in cut
     before = AuditEntry.objects.filter(object_type="cases.servicedecision").count()
     page = client_for("leder").get(reverse("priorities:portfolio", kwargs=kw(case)))
@@ -126,4 +126,4 @@ def test_the_decision_basis_counts_the_decisions_but_names_none(cases, client_fo
 
 def test_a_mandatory_service_is_never_listed_as_cut(cases):
     for case in cases.values():
-        assert not any(a.mandatory for a in queries.cuts_for_case(case))
+        assert not any(a.mandatory for a in CaseOverview(case).cuts)

@@ -14,10 +14,12 @@ from docx import Document
 
 from losen.apps.accounts.models import User
 from losen.apps.audit.models import AuditEntry
+from losen.apps.criteria import wording
 from losen.apps.insight.services import attachments_for
 from losen.apps.persons.models import Person
 from losen.apps.priorities import basis as basis_module
 from losen.apps.priorities.models import DecisionBasis, PrioritizationCase, Publication
+from losen.domain.explain import Fact
 
 pytestmark = pytest.mark.django_db
 
@@ -55,7 +57,14 @@ def test_docx_contains_every_section_of_the_decision_basis(cases, client_for):
     )
     for alternative in cases["budsjett"].alternatives.all():
         assert alternative.name in text
-    assert "Beste sett innenfor budsjettet" in text
+    # The best set within the budget, worded from the facts frozen in the basis, with the
+    # value model it was chosen by.
+    portfolio = basis.snapshot["portfolio"]
+    sentences = wording.sentences([Fact(f["code"], f["params"]) for f in portfolio["facts"]])
+    assert any("tiltak er valgt" in sentence for sentence in sentences)
+    for sentence in sentences:
+        assert sentence in text
+    assert basis_module.VALUE_MODEL() in text
     page = client.get(reverse("priorities:basis_detail", kwargs=kw(basis))).content.decode()
     for title in expected:
         assert title in page
@@ -254,5 +263,7 @@ def test_docx_has_every_section_of_the_guideline_at_every_level_of_detail(
     # The synthetic figures are marked as such wherever they are shown.
     assert "Syntetiske tall laget av Losen" in paragraphs
     for alternative in case.alternatives.all():
-        assert alternative.benefit_reasoning in cells
+        assert alternative.nytte_reasoning in cells
+        assert alternative.alvorlighet_reasoning in cells
+        assert alternative.ressurs_reasoning in cells
         assert alternative.evidence in cells

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from losen.apps.priorities import queries
 from losen.apps.priorities.models import Direction, PrioritizationCase
+from losen.apps.priorities.overview import CaseOverview
+from losen.domain.criteria import default_catalogue
 
 pytestmark = pytest.mark.django_db
 
@@ -21,13 +22,32 @@ def test_the_demo_has_cases_at_every_phase_and_a_budget_round(demo, cases):
     assert sum(a.mandatory for a in alternatives) == 2
     # The budget cannot fund every candidate, so the round forces a choice.
     assert sum(a.cost_nok for a in alternatives) > budget.budget_nok
-    result = queries.portfolio(budget)
+    result = CaseOverview(budget).portfolio
     assert result.feasible and len(result.chosen) < 8
+    names = {str(a.external_id): a.name for a in alternatives}
+    assert {names[k] for k in result.chosen} == {
+        *(a.name for a in alternatives if a.mandatory),
+        "Ny avdeling for korttidsopphold",
+        "Velferdsteknologi: digitalt tilsyn",
+        "Pårørendeskole og avlastning",
+    }
+    # Every budget candidate says how many it reaches, and where the number comes from.
+    for a in alternatives:
+        assert a.persons_per_year and a.persons_source, a.name
+        assert a.persons_source != "anslag" or a.persons_note.strip(), a.name
     # A new service weighed against more home follow-up, and a cut in day services.
     assert cases["lavterskel"].alternatives.count() >= 2
     assert cases["dagtilbud"].direction == Direction.DOWN
     assert any(a.current_service for a in cases["dagtilbud"].alternatives.all())
-    # Every case is assessed with written reasoning, never numbers alone.
+    # Every case is assessed on the catalogue's levels with written reasoning, never
+    # numbers alone.
+    catalogue = default_catalogue()
+    uncertainty = catalogue.scale("usikkerhet").labels
     for case in demo_cases:
         for a in case.alternatives.all():
-            assert a.benefit_reasoning and a.severity_reasoning and a.resource_reasoning
+            assert a.nytte_reasoning and a.alvorlighet_reasoning and a.ressurs_reasoning
+            for kind, level in a.levels.items():
+                assert level in catalogue.scale(catalogue.criterion(kind).scale).labels
+                assert getattr(a, f"{kind}_uncertainty") in uncertainty, (a.name, kind)
+            for part in a.parts:
+                assert part["reasoning"].strip(), (a.name, part)

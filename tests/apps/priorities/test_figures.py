@@ -12,8 +12,8 @@ from losen.apps.audit.models import AuditEntry
 from losen.apps.insight.models import IndicatorAttachment, StoredObservation
 from losen.apps.insight.queries import attachable_figures, attachable_snapshot
 from losen.apps.insight.services import attachments_for
-from losen.apps.priorities import queries
 from losen.apps.priorities.models import FollowUp
+from losen.apps.priorities.overview import CaseOverview
 
 pytestmark = pytest.mark.django_db
 
@@ -64,7 +64,7 @@ def test_a_leader_attaches_a_figure_and_the_case_shows_it_frozen(demo, cases, cl
     shown = figure.snapshot["value"].replace(".", ",")
     assert shown in text and "Før reformen" in text
     assert "Syntetiske tall laget av Losen" in text  # attribution shown with the figures
-    checklist = queries.checklist(case)
+    checklist = CaseOverview(case).checklist
     assert any(
         i.code == "styringsinformasjon" and i.done for items in checklist.values() for i in items
     )

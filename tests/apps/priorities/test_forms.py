@@ -25,6 +25,8 @@ from losen.apps.priorities.models import (
     Submission,
 )
 
+from .helpers import form_data
+
 pytestmark = pytest.mark.django_db
 
 
@@ -59,6 +61,10 @@ def assert_refused(response, field_id: str, *words: str):
         assert word in text, word
 
 
+def _part_key(part: dict) -> tuple[str, str]:
+    return part["criterion"], part["part"]
+
+
 def by_name(case, start):
     return case.alternatives.get(name__startswith=start)
 
@@ -67,15 +73,18 @@ ALTERNATIVE = {
     "name": "Nytt tiltak",
     "target_group": "Hjemmeboende",
     "cost_nok": "100000",
-    "benefit": "2",
-    "benefit_reasoning": "Begrunnet.",
-    "benefit_certainty": "moderat",
-    "severity": "2",
-    "severity_reasoning": "Begrunnet.",
-    "severity_certainty": "moderat",
-    "resource": "2",
-    "resource_reasoning": "Begrunnet.",
-    "resource_certainty": "moderat",
+    "nytte_level": "moderat",
+    "nytte_reasoning": "Begrunnet.",
+    "nytte_uncertainty": "moderat",
+    "alvorlighet_level": "moderat",
+    "alvorlighet_reasoning": "Begrunnet.",
+    "alvorlighet_uncertainty": "moderat",
+    "ressurs_level": "moderat",
+    "ressurs_reasoning": "Begrunnet.",
+    "ressurs_uncertainty": "moderat",
+    "persons_per_year": "40",
+    "persons_source": "anslag",
+    "persons_note": "Anslått ut fra ventelisten.",
     "children_affected": "nei",
 }
 
@@ -166,22 +175,7 @@ def test_constraints_no_portfolio_can_meet_are_refused(cases, client_for):
     assert tele is not None and len(mandatory) >= 2
     before = state()
 
-    def edit_data(alternative, **changes):
-        data = {
-            f: getattr(alternative, f)
-            for f in ALTERNATIVE
-            if f not in ("benefit", "severity", "resource")
-        }
-        data.update(
-            benefit=alternative.benefit,
-            severity=alternative.severity,
-            resource=alternative.resource,
-            exclusive_group=alternative.exclusive_group,
-            mandatory="on" if alternative.mandatory else "",
-            requires=alternative.requires.pk if alternative.requires_id else "",
-        )
-        data.update(changes)
-        return {k: v for k, v in data.items() if v != ""}
+    edit_data = form_data
 
     # A loop: the technology would require the rehabilitation that requires it.
     response = client.post(
@@ -209,6 +203,95 @@ def test_constraints_no_portfolio_can_meet_are_refused(cases, client_for):
     assert_refused(response, "id_requires", "samme gjensidig utelukkende gruppe")
     assert state() == after_first
     assert before != after_first  # the one good edit went through
+    edited = budget.alternatives.get(pk=mandatory[0].pk)
+    assert edited.exclusive_group == "felles"
+    # ... and changed nothing else of the assessment (the parts come back in the
+    # catalogue's order).
+    assert edited.levels == mandatory[0].levels
+    assert sorted(edited.parts, key=_part_key) == sorted(mandatory[0].parts, key=_part_key)
+
+
+def test_an_assessment_without_its_levels_or_reasons_is_refused(cases, client_for):
+    """A criterion needs a level or a rated part, a rated part its reasoning, a level other
+    than the parts give its reason; a budget alternative the persons it reaches, with a
+    source that can be checked."""
+    client = client_for("leder")
+    rehab = cases["rehab"]
+    budget = cases["budsjett"]
+    part = "part_nytte_mestring_funksjon"
+    before = state()
+    bad = [
+        (
+            rehab,
+            {"nytte_level": ""},
+            "id_nytte_level",
+            ["Vurder minst én av delene, eller velg nivået for nytte selv"],
+        ),
+        (
+            rehab,
+            {f"{part}_level": "stor"},
+            f"id_{part}_reasoning",
+            ["Skriv hvorfor delen får nivået «stor»"],
+        ),
+        (
+            rehab,
+            {f"{part}_reasoning": "Mange klarer seg selv igjen."},
+            f"id_{part}_level",
+            ["Velg et nivå for delen, eller ta bort begrunnelsen"],
+        ),
+        (
+            rehab,
+            {
+                "nytte_level": "liten",
+                f"{part}_level": "stor",
+                f"{part}_reasoning": "Mange klarer seg selv igjen.",
+            },
+            "id_nytte_level_reason",
+            ["Delene gir «stor», men du har valgt «liten»"],
+        ),
+        (rehab, {"nytte_uncertainty": "sikker"}, "id_nytte_uncertainty", ["Velg et gyldig valg"]),
+        (budget, {"persons_per_year": ""}, "id_persons_per_year", ["Skriv hvor mange personer"]),
+        (budget, {"persons_source": ""}, "id_persons_source", ["Velg om antallet bygger på"]),
+        (budget, {"persons_source": "tall"}, "id_persons_figure", ["Velg tallet antallet"]),
+        (budget, {"persons_note": ""}, "id_persons_note", ["Skriv hva anslaget bygger på"]),
+    ]
+    for case, changes, field_id, words in bad:
+        data = {**ALTERNATIVE, **changes}
+        response = client.post(
+            reverse("priorities:alternative_create", kwargs=kw(case)),
+            {k: v for k, v in data.items() if v != ""},
+        )
+        assert_refused(response, field_id, *words)
+        assert state() == before, changes
+
+    # «Følg delene»: the level is the highest a part is given, and the parts are kept.
+    response = client.post(
+        reverse("priorities:alternative_create", kwargs=kw(rehab)),
+        {
+            **{k: v for k, v in ALTERNATIVE.items() if k != "nytte_level"},
+            f"{part}_level": "stor",
+            f"{part}_reasoning": "Mange klarer seg selv igjen.",
+            "part_nytte_smerte_ubehag_level": "liten",
+            "part_nytte_smerte_ubehag_reasoning": "Litt mindre smerte.",
+        },
+    )
+    assert response.status_code == 302
+    saved = rehab.alternatives.get(name=ALTERNATIVE["name"])
+    assert saved.nytte_level == "stor" and saved.nytte_level_reason == ""
+    assert saved.parts == [
+        {
+            "criterion": "nytte",
+            "part": "mestring_funksjon",
+            "level": "stor",
+            "reasoning": "Mange klarer seg selv igjen.",
+        },
+        {
+            "criterion": "nytte",
+            "part": "smerte_ubehag",
+            "level": "liten",
+            "reasoning": "Litt mindre smerte.",
+        },
+    ]
 
 
 def test_case_page_forms_refuse_bad_input_and_change_nothing(cases, client_for):

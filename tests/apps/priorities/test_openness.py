@@ -55,17 +55,24 @@ def _case_fields(case):
     ]
 
 
-SNAPSHOT_FIELDS = [
-    ("alternatives", f)
-    for f in (
-        "name",
-        "target_group",
-        "benefit_reasoning",
-        "severity_reasoning",
-        "resource_reasoning",
-        "evidence",
-    )
-] + [("indicators", f) for f in ("name", "source", "period", "value")]
+# Paths into the frozen basis of every text the public page copies from it: the first
+# alternative's own fields, the written reasoning of each of its criteria, and the figures.
+SNAPSHOT_FIELDS = (
+    [("alternatives", 0, f) for f in ("name", "target_group", "evidence")]
+    + [("alternatives", 0, "criteria", k, "reasoning") for k in range(3)]
+    + [("indicators", 0, f) for f in ("name", "source", "period", "value")]
+)
+
+
+def _plant(snapshot: dict, path: tuple, text: str) -> dict:
+    planted = copy.deepcopy(snapshot)
+    target = planted
+    for step in path[:-1]:
+        assert target[step], path
+        target = target[step]
+    assert path[-1] in target, path
+    target[path[-1]] = text
+    return planted
 
 
 def _publish_refused(case) -> bool:
@@ -95,13 +102,16 @@ def test_personal_data_in_any_published_field_stops_publication(demo, cases):
             target.save()
         basis = decision.basis
         clean = copy.deepcopy(basis.snapshot)
-        for part, field in SNAPSHOT_FIELDS:
-            planted = copy.deepcopy(clean)
-            assert planted[part], part
-            planted[part][0][field] = text
+        assert [c["kind"] for c in clean["alternatives"][0]["criteria"]] == [
+            "nytte",
+            "ressurs",
+            "alvorlighet",
+        ]
+        for path in SNAPSHOT_FIELDS:
+            planted = _plant(clean, path, text)
             DecisionBasis.objects.filter(pk=basis.pk).update(snapshot=planted)
             case.refresh_from_db()
-            assert _publish_refused(case), (kind, part, field)
+            assert _publish_refused(case), (kind, path)
         DecisionBasis.objects.filter(pk=basis.pk).update(snapshot=clean)
         handling = InputHandling.objects.filter(case=case).first()
         old_note = handling.note

@@ -8,7 +8,8 @@ import re
 import pytest
 from django.urls import reverse
 
-from losen.apps.priorities import queries
+from losen.apps.priorities.overview import CaseOverview
+from losen.domain.portfolio import value_units
 
 pytestmark = pytest.mark.django_db
 
@@ -31,20 +32,29 @@ def _feasible(alternatives, keys, budget):
 def test_the_budget_round_gets_the_best_set_under_its_constraints(cases):
     case = cases["budsjett"]
     alternatives = list(case.alternatives.select_related("requires"))
-    values = {row.key: row.total for row in queries.ranking(case)}
-    result = queries.portfolio(case)
+    overview = CaseOverview(case)
+    # The value of each candidate: persons per year × nytte per person × severity weight, in
+    # exact units; ressurs counts only as cost.
+    values = {
+        str(a.external_id): value_units(a.persons_per_year, a.nytte_level, a.alvorlighet_level)
+        for a in alternatives
+    }
+    assert {k: v.units for k, v in overview.values.items()} == values
+    result = overview.portfolio
     assert result.feasible
     chosen = set(result.chosen)
     assert _feasible(alternatives, chosen, case.budget_nok)
     # Brute force over every subset of the eight candidates: nothing beats the chosen set.
     keys = [str(a.external_id) for a in alternatives]
-    best = max(
-        sum(values[k] for k in subset)
+    subsets = [
+        set(subset)
         for n in range(len(keys) + 1)
         for subset in itertools.combinations(keys, n)
         if _feasible(alternatives, set(subset), case.budget_nok)
-    )
-    assert sum(values[k] for k in chosen) == pytest.approx(best)
+    ]
+    best = max(sum(values[k] for k in subset) for subset in subsets)
+    assert sum(values[k] for k in chosen) == best
+    assert result.value == pytest.approx(best / 3)
     # The next krone buys something left out, and that set fits the larger budget.
     if result.next_krone:
         assert not set(result.next_krone) & chosen
@@ -63,7 +73,7 @@ def test_the_portfolio_page_shows_constraints_choices_and_consequences(cases, cl
     page = client_for("leder").get(reverse("priorities:portfolio", kwargs=kw(case)))
     assert page.status_code == 200
     text = page.content.decode()
-    result = queries.portfolio(case)
+    result = CaseOverview(case).portfolio
     names = {str(a.external_id): a.name for a in case.alternatives.all()}
     table = text[
         text.index('id="foringer-tabell"') : text.index("</table>", text.index("foringer"))
@@ -79,6 +89,12 @@ def test_the_portfolio_page_shows_constraints_choices_and_consequences(cases, cl
         in_set = str(alternative.external_id) in result.chosen
         assert cells[4] == ("Ja" if in_set else "Nei"), alternative.name
     assert any(a.exclusive_group for a in case.alternatives.all())
+    # The value of each candidate, with the persons it reaches and that they are an estimate.
+    start = text.index('id="verdi-tabell"')
+    value_table = text[start : text.index("</table>", start)]
+    for alternative in case.alternatives.all():
+        assert alternative.name in value_table
+        assert f"{alternative.persons_per_year} (anslag)" in value_table, alternative.name
     assert case.alternatives.filter(requires__isnull=False).exists()
     next_krone = text[text.index('id="neste-krone"') :].split("</p>")[0]
     for key in result.next_krone:
@@ -99,11 +115,11 @@ def test_the_portfolio_page_shows_constraints_choices_and_consequences(cases, cl
 def test_what_goes_first_leaves_a_set_that_fits_a_smaller_budget(cases):
     case = cases["budsjett"]
     alternatives = list(case.alternatives.select_related("requires"))
-    before = queries.portfolio(case)
+    before = CaseOverview(case).portfolio
     kept = set(before.chosen) - set(before.first_out)
     smaller = before.cost_nok - 1000  # a shrink the solver tolerance cannot absorb
     assert _feasible(alternatives, kept, smaller)
     case.budget_nok = smaller
-    after = queries.portfolio(case)
+    after = CaseOverview(case).portfolio
     assert after.feasible and after.value <= before.value
     assert set(before.chosen) - set(after.chosen)  # something chosen today must go

@@ -53,10 +53,8 @@ def test_queries_do_not_grow_with_the_number_of_alternatives(demo, client_for):
 @pytest.mark.django_db
 def test_the_cut_lists_of_a_page_are_one_audited_read(demo, client_for):
     from losen.apps.audit.models import AuditEntry
-
-    from losen.apps.priorities.overview import CaseOverview
-
     from losen.apps.cases.models import ServiceDecision
+    from losen.apps.priorities.overview import CaseOverview
 
     case = _round(demo, 30)
     with_decisions = sorted(
