@@ -443,6 +443,7 @@ class BudgetCandidate:
     mandatory: bool = False
     exclusive: str = ""
     current: bool = False
+    uncertainty: tuple[str, str, str] = ("moderat", "moderat", "lav")
 
 
 BUDGET_CANDIDATES = [
@@ -562,6 +563,8 @@ BUDGET_CANDIDATES = [
             ("alvorlighet", "smerte_ubehag", "moderat", "Stor belastning over tid."),
             ("ressurs", "ressurs_nytte", "lav", "Lite kostnad per deltaker."),
         ),
+        # Few studies of carers' courses: the knowledge of the benefit is weak.
+        uncertainty=("høy", "moderat", "lav"),
     ),
     BudgetCandidate(
         "Aktivitetstilbud for unge med rusproblem",
@@ -636,6 +639,7 @@ def _budget_round(context) -> PrioritizationCase:
             ressurs=row.ressurs,
             ressurs_reasoning="Kostnad i forhold til nytte, etter kommunens egne terskler.",
             parts=row.parts,
+            uncertainty=row.uncertainty,
             persons_per_year=row.persons,
             persons_source="anslag",
             persons_note=row.persons_note,
