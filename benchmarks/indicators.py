@@ -49,6 +49,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchmarks import child_env
+
 IMPORT_LIMIT_S = 20.0
 DASHBOARD_LIMIT_MS = 200.0
 MUNICIPALITIES, YEARS, CONTENTS = 357, 25, 40
@@ -261,21 +263,6 @@ def _server_version(connection) -> str:
     return f"PostgreSQL {major}.{minor}"
 
 
-def _child_env(var_dir: Path, database_url: str | None) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(
-        DJANGO_SETTINGS_MODULE="losen.web.settings.local",
-        LOSEN_VAR_DIR=str(var_dir),
-        LOSEN_SECRET_KEY=secrets.token_urlsafe(40),
-        LOSEN_ALLOWED_HOSTS="testserver",
-        PYTHONPATH=os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH", "")])),
-    )
-    env.pop("DATABASE_URL", None)
-    if database_url:
-        env["DATABASE_URL"] = database_url
-    return env
-
-
 def run_child(
     engine: str, file_path: Path, var_dir: Path, url: str | None, runs: int, revised: Path | None
 ) -> dict:
@@ -295,7 +282,7 @@ def run_child(
         str(runs),
         *(["--revised", str(revised)] if revised else []),
     ]
-    done = subprocess.run(command, env=_child_env(var_dir, url), cwd=REPO, check=False)
+    done = subprocess.run(command, env=child_env(var_dir, url), cwd=REPO, check=False)
     if done.returncode != 0 or not out.exists():
         raise RuntimeError(f"{engine}: the benchmark process failed (exit {done.returncode})")
     return json.loads(out.read_text())

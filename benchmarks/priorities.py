@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import secrets
 import statistics
 import subprocess
@@ -32,6 +31,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from benchmarks import child_env
 
 REPO = Path(__file__).resolve().parent.parent
 GENERATED = 200
@@ -117,19 +118,6 @@ def worker(runs: int) -> dict:
     return result
 
 
-def _child_env(var_dir: Path) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(
-        DJANGO_SETTINGS_MODULE="losen.web.settings.local",
-        LOSEN_VAR_DIR=str(var_dir),
-        LOSEN_SECRET_KEY=secrets.token_urlsafe(40),
-        LOSEN_ALLOWED_HOSTS="testserver",
-        PYTHONPATH=os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH", "")])),
-    )
-    env.pop("DATABASE_URL", None)
-    return env
-
-
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="benchmarks.priorities", description=__doc__)
     parser.add_argument("--runs", type=int, default=10, help="warm requests per page")
@@ -144,7 +132,7 @@ def main(argv: list[str]) -> int:
         command = [sys.executable, "-m", "benchmarks.priorities", "--worker", "--result", str(out)]
         command += ["--runs", str(args.runs)]
         done = subprocess.run(
-            command, env=_child_env(Path(tmp)), cwd=REPO, check=False, stdout=subprocess.DEVNULL
+            command, env=child_env(Path(tmp)), cwd=REPO, check=False, stdout=subprocess.DEVNULL
         )
         if done.returncode != 0 or not out.exists():
             print(f"  FAIL: the benchmark process failed (exit {done.returncode})")

@@ -17,7 +17,6 @@ from losen.apps.persons.access import care_relation_for, user_may_see_persons
 from losen.apps.persons.models import CareRelationKind
 
 from .models import ServiceDecision
-from .selectors import running_decisions
 
 #: Roles that may see which decisions a planned cut touches (without names).
 ROLES_FOR_CUTS = frozenset({Role.LEDER, Role.SAKSBEHANDLER, Role.ADMIN})
@@ -37,21 +36,7 @@ def decisions_touched_by_cut(request, *, unit, service=None, purpose: str) -> li
     municipality: an empty list and no entry. Show the list without names: reference, service,
     scope, dates and status.
     """
-    if not may_see_cuts(request) or unit.municipality_id != request.municipality.pk:
-        return []
-    decisions = list(running_decisions(request.municipality, unit=unit, service=service))
-    record(
-        actor=request.user,
-        action=Action.READ,
-        object_type=OBJECT_TYPE,
-        municipality=request.municipality,
-        details={
-            "purpose": purpose,
-            "count": len(decisions),
-            "references": [str(d.external_id) for d in decisions],
-        },
-    )
-    return decisions
+    return decisions_touched_by_cuts(request, cuts=[(unit, service)], purpose=purpose)[0]
 
 
 def decisions_touched_by_cuts(
