@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 
 from django.db.models import Count
@@ -30,7 +30,7 @@ from losen.domain.criteria.combined import flags_for
 from losen.domain.errors import InputError
 from losen.domain.mcda import explain
 from losen.domain.portfolio.explain import portfolio_facts, value_fact
-from losen.domain.portfolio.value import ValueFacts, value_facts
+from losen.domain.portfolio.value import UNITS_PER_VALUE, ValueFacts, value_facts
 
 from . import engine, mapping
 from .models import Alternative, Direction, FollowUp, Group, Phase, PrioritizationCase, Theme
@@ -153,7 +153,7 @@ class Portfolio:
 
     @property
     def value(self) -> float:
-        return self.result.total_value / 3
+        return self.result.total_value / UNITS_PER_VALUE
 
     @property
     def next_krone(self) -> tuple[str, ...]:
@@ -197,7 +197,6 @@ class CaseOverview:
 
     case: PrioritizationCase
     weights: dict[str, float] | None = None
-    _cache: dict = field(default_factory=dict, repr=False)
 
     # --- the alternatives and their assessments ----------------------------------------------
 

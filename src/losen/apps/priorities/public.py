@@ -122,6 +122,8 @@ def _assessment(a: dict) -> dict:
                 "level": c["level"],
                 "reasoning": c["reasoning"],
                 "parts": [{"name": p["name"], "level": p["level"]} for p in c["parts"]],
+                "suggested": c["suggested"] if c["suggested"] != c["level"] else "",
+                "level_reason": c["level_reason"] if c["suggested"] != c["level"] else "",
             }
             for c in a["criteria"]
         ],
