@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from losen.apps.criteria import wording
 from losen.apps.criteria.selectors import catalogue_for
 from losen.domain.criteria import (
     CombinedAssessment,
@@ -74,6 +75,12 @@ class PartRow:
     description: str
     level: Level | None
     reasoning: str
+    scale: str = ""
+
+    @property
+    def level_text(self) -> str:
+        """The level's label in the reader's language."""
+        return wording.level(self.scale, self.level.label) if self.level else ""
 
 
 @dataclass(frozen=True)
@@ -89,6 +96,20 @@ class CriterionRow:
     level_reason: str
     suggested: SuggestedLevel | None
     parts: tuple[PartRow, ...]
+    scale: str = ""
+
+    @property
+    def level_text(self) -> str:
+        """The level's label in the reader's language."""
+        return wording.level(self.scale, self.level.label) if self.level else ""
+
+    @property
+    def uncertainty_text(self) -> str:
+        return wording.level("usikkerhet", self.uncertainty.label) if self.uncertainty else ""
+
+    @property
+    def suggested_text(self) -> str:
+        return wording.level(self.scale, self.suggested.label) if self.suggested else ""
 
     @property
     def differs(self) -> bool:
@@ -123,6 +144,7 @@ def criterion_rows(catalogue: CriteriaCatalogue, alternative) -> list[CriterionR
                 part.description,
                 _level(catalogue, part.scale, given[part.id].level) if part.id in given else None,
                 given[part.id].reasoning if part.id in given else "",
+                part.scale,
             )
             for part in definition.parts
             if part.derives or part.id in given
@@ -138,6 +160,7 @@ def criterion_rows(catalogue: CriteriaCatalogue, alternative) -> list[CriterionR
                 assessment.level_reason,
                 suggested_level(catalogue, definition.kind, assessment.parts),
                 parts,
+                definition.scale,
             )
         )
     return rows

@@ -84,6 +84,14 @@ class TableRow:
         return wording.sentences([f for f in self.flag_facts if f.code == "nytte_over_alvorlighet"])
 
     @property
+    def benefit_text(self) -> str:
+        return wording.level("nytte", self.value.benefit_label) if self.value else ""
+
+    @property
+    def severity_text(self) -> str:
+        return wording.level("alvorlighet", self.value.severity_label) if self.value else ""
+
+    @property
     def value_sentence(self) -> str:
         if self.value is None:
             return ""
