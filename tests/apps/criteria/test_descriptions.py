@@ -53,6 +53,20 @@ def test_a_leader_sets_a_description_and_it_shows_on_the_case_pages(demo, client
     matrix = leader.get(reverse("priorities:matrix", kwargs={"external_id": case.external_id}))
     assert LOCAL in matrix.content.decode()
 
+    # The decision basis freezes the description shown when it was made.
+    from losen.apps.priorities import basis as basis_module
+    from losen.apps.priorities import services as priority_services
+
+    frozen = priority_services.create_basis(actor=demo["users"]["leder"], case=case, detail="full")
+    text = " ".join(
+        cell
+        for section in basis_module.sections(frozen.snapshot)
+        for table in section.tables
+        for row in table.rows
+        for cell in row
+    )
+    assert LOCAL in text
+
     # An empty field gives the standard text back.
     assert _post(leader, {"ressurs__svært høy": ""}).status_code == 302
     assert not LevelDescription.objects.filter(municipality=demo["fjordvik"]).exists()

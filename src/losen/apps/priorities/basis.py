@@ -375,6 +375,8 @@ def _criterion_table(alts: list[dict], kind: str, old: str, short: bool) -> Tabl
     for a in alts:
         c = _criterion_of(a, kind)
         level = c["level"]
+        if not short and c.get("level_description"):
+            level = f"{level} – {c['level_description']}"
         if c["suggested"] and c["suggested"] != c["level"]:
             level = _("%(level)s (delene gir %(suggested)s: %(reason)s)") % {
                 "level": c["level"],

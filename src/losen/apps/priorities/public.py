@@ -120,6 +120,7 @@ def _assessment(a: dict) -> dict:
             {
                 "name": c["name"],
                 "level": c["level"],
+                "level_description": c.get("level_description", ""),
                 "reasoning": c["reasoning"],
                 "parts": [{"name": p["name"], "level": p["level"]} for p in c["parts"]],
                 "suggested": c["suggested"] if c["suggested"] != c["level"] else "",
