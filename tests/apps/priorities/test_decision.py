@@ -206,7 +206,9 @@ def test_readers_cannot_write(cases, client_for):
     assert not DecisionBasis.objects.filter(case=case).exists()
 
 
-# prioritering.md §10.4, in order: one word each heading must carry, written down here
+# The suggested contents of a decision basis (guideline recommendation L1 to the leadership,
+# https://www.helsedirektoratet.no/veiledere/prioriteringer-i-kommunale-helse-og-omsorgstjenester)
+# in order: one word each heading must carry, written down here
 # independently of the code so a renamed, dropped or reordered section fails the test.
 REQUIRED_SECTIONS = [
     "situasjon",

@@ -1,8 +1,10 @@
 """The decision basis (beslutningsgrunnlag): a frozen snapshot and its two renderings.
 
 The section list follows the guideline's suggested content of a decision basis (recommendation
-L1, draft text) as set out in prioritering.md §10.4. The printable page and the DOCX for the
-political case system are rendered from the same :func:`sections`, so they cannot drift.
+L1 to the leadership, on the combined assessment of nytte, ressurs and alvorlighet:
+https://www.helsedirektoratet.no/veiledere/prioriteringer-i-kommunale-helse-og-omsorgstjenester).
+The printable page and the DOCX for the political case system are rendered from the same
+:func:`sections`, so they cannot drift.
 """
 
 from __future__ import annotations

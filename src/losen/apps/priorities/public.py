@@ -3,7 +3,7 @@
 The public consultation page is checked the same way when it is opened and every time it is
 shown, since the alternatives it lists can change while it is open.
 
-The content follows the five openness items of the guideline (L2; prioritering.md §4.2):
+The content follows the five openness items of the guideline (L2, «gode prioriteringsprosesser», https://www.helsedirektoratet.no/veiledere/prioriteringer-i-kommunale-helse-og-omsorgstjenester):
 the situation, the criteria, the process, the knowledge base and the reasons, plus how those
 affected took part. It is built from chosen fields only: participants' comments, user names
 and anything about persons are never copied. Before publishing, every text is checked against

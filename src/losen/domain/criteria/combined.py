@@ -5,8 +5,7 @@ The flags are warnings for the people deciding, never automatic corrections:
 
 * ``nytte_over_alvorlighet``: the Swedish model caps benefit by severity: "if severity is
   small, benefit can only be small" (Prioriteringscentrum, step «Bedöm patientnytta»,
-  https://liu.se/artikel/prioriteringsarbete-i-er-verksamhet-bedom-patientnytta; the
-  design note in prioritering.md §10.3 says "benefit cannot exceed severity"). The default
+  https://liu.se/artikel/prioriteringsarbete-i-er-verksamhet-bedom-patientnytta). The default
   scales share their labels (liten, moderat, stor, svært stor have values 1–4 on both), so the
   comparison is by value. The flag does not say the benefit is wrong; it asks whether the
   benefit was judged against the severity that remains after the measure.

@@ -2,8 +2,9 @@
 
 Nytte, ressurs and alvorlighet are each judged on an ordinal level with anchored descriptions,
 split into parts (sub-assessments), and every judgement carries a written reasoning and an
-uncertainty level. The guideline prescribes no numeric scale (prioritering.md §3.5), so the
-default levels are borrowed from the Swedish national model and labelled as such; a
+uncertainty level. The guideline prescribes no numeric scale (Helsedirektoratet,
+https://www.helsedirektoratet.no/veiledere/prioriteringer-i-kommunale-helse-og-omsorgstjenester),
+so the default levels are borrowed from the Swedish national model and labelled as such; a
 municipality can replace the descriptions (:meth:`CriteriaCatalogue.with_descriptions`).
 """
 

@@ -9,7 +9,7 @@
 * :mod:`~losen.domain.mcda.report`: the JSON contracts of ``losen rank`` and ``losen smaa``.
 
 A score is an aid to reasoning next to the written assessment, never the decision itself
-(prioritering.md §3.5 and §10.1).
+(the guideline asks for a written, combined assessment, not a formula: https://www.helsedirektoratet.no/veiledere/prioriteringer-i-kommunale-helse-og-omsorgstjenester).
 """
 
 from losen.domain.mcda.model import (
