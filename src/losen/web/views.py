@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 from django.db import connection
 from django.db.utils import DatabaseError
 from django.http import JsonResponse
@@ -53,4 +55,10 @@ def error_403(request, exception=None):
 
 
 def error_500(request):
+    # Called while the exception is handled: one from the database answers 503 (faults).
+    from .middleware import is_database_outage, outage_response
+
+    error = sys.exc_info()[1]
+    if is_database_outage(error):
+        return outage_response(request, error)
     return render(request, "losen/500.html", status=500)
