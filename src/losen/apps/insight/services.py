@@ -13,12 +13,14 @@ import datetime as dt
 import hashlib
 import json
 import operator
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
+from django.utils.translation import gettext as _
 
 from losen.apps.audit.models import Action
 from losen.apps.audit.services import record
@@ -35,6 +37,11 @@ INSERT_CHUNK = 5000
 MAX_ABS_VALUE = Decimal(10) ** 22
 #: Ordinals are batch id × this + position in the file, so exports keep the file's order.
 ORDINAL_STRIDE = 10_000_000
+#: Seconds an import waits for another import of the same table (same scope) to finish before
+#: it gives up and says so; see :func:`_lock_tables`.
+IMPORT_LOCK_WAIT_S = 15.0
+#: Seconds between two tries for that lock.
+IMPORT_LOCK_POLL_S = 0.2
 
 _LIMITS = {
     f.name: f.max_length
@@ -322,7 +329,7 @@ def import_steps(
     half-way rolls the transaction back, so nothing is stored.
     """
     yield Progress("lest", 0, len(data))
-    result = ind.parse(data, file_name, source=source, table=table)
+    result = ind.parse(data, file_name, source=source, table=table, regions=region_register())
     if not result.ok:
         return ImportOutcome(result.format, problems=tuple(str(p) for p in result.problems))
     yield Progress("lest", len(data), len(data))
@@ -340,6 +347,84 @@ def import_steps(
     )
 
 
+def region_register():
+    """The region codes an import accepts: the shipped register and Losen's municipalities.
+
+    See :mod:`losen.domain.indicators.register`; the municipalities registered in this
+    installation (the demo's 4699 Fjordvik, say) are added to SSB's list.
+    """
+    from losen.apps.accounts.models import Municipality
+    from losen.domain.indicators.register import default_register
+
+    return default_register().with_codes(Municipality.objects.values_list("number", flat=True))
+
+
+def check_regions(observations: Sequence[ind.Observation], register=None) -> tuple[str, ...]:
+    """Region codes that do not exist, each named with the first observation that has it."""
+    register = register or region_register()
+    problems: list[str] = []
+    seen: set[str] = set()
+    for i, obs in enumerate(observations, start=1):
+        code = obs.region_code
+        if code in seen:
+            continue
+        seen.add(code)
+        message = register.problem(code)
+        if message:
+            problems.append(f"observation {i}: {message}")
+            if len(problems) >= 20:
+                break
+    return tuple(problems)
+
+
+def _is_empty(obs: ind.Observation) -> bool:
+    return obs.value is None and obs.status is None
+
+
+class _TableBusy(Exception):
+    """Another import of one of the tables (in the same scope) holds its lock."""
+
+
+def _lock_key(scope: str, table: str) -> int:
+    """A signed 64-bit number for PostgreSQL's advisory locks, from the scope and table."""
+    digest = hashlib.sha256(f"losen.insight.import\x1f{scope}\x1f{table}".encode()).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)
+
+
+def _lock_tables(scope: str, tables: Sequence[str]) -> None:
+    """Take, for this transaction, the import lock of each table in the scope, or raise.
+
+    PostgreSQL: a transaction-level advisory lock per (scope, table), tried without waiting, in
+    sorted order (two imports of overlapping tables cannot deadlock); released at commit or
+    rollback. Without it two imports of the same table read the same current rows and both
+    insert the new ones, and the second fails on the unique index of current rows. SQLite:
+    the import's transaction begins with ``IMMEDIATE`` (the settings), so it holds the
+    database's only write lock already and a second import waits at its ``BEGIN``; nothing more
+    is needed here.
+    """
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for table in sorted(set(tables)):
+            cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [_lock_key(scope, table)])
+            if not cursor.fetchone()[0]:
+                raise _TableBusy(table)
+
+
+def _busy_outcome(data_format: str, tables: Sequence[str], total: int) -> ImportOutcome:
+    return ImportOutcome(
+        data_format,
+        problems=(
+            _(
+                "En annen import av tabell %(tables)s pågår; ingenting er lagret. Prøv igjen "
+                "når den er ferdig."
+            )
+            % {"tables": ", ".join(tables)},
+        ),
+        in_file=total,
+    )
+
+
 def _store_steps(
     *,
     actor,
@@ -350,20 +435,89 @@ def _store_steps(
     method: str,
     sha256: str,
     source_option: str,
+    lock_wait_s: float | None = None,
 ):
     total = len(observations)
     problems = check_fits(observations)
+    if not problems and method != ImportMethod.FILE:
+        problems = check_regions(observations)  # a file's were checked by the reader, by line
     if problems:
         return ImportOutcome(data_format, problems=problems, in_file=total)
     if not observations:
         return ImportOutcome(data_format, problems=("the file holds no observations",))
+    if all(map(_is_empty, observations)):
+        return ImportOutcome(
+            data_format,
+            problems=(
+                _(
+                    "Ingen av de %(count)s observasjonene i fila har en verdi eller en status; "
+                    "ingenting er lagret."
+                )
+                % {"count": total},
+            ),
+            in_file=total,
+        )
     scope = scope_label(municipality)
     dims = _dimension_texts(observations)
     hashes = _key_hashes(observations, scope, dims)
     yield Progress("kontrollert", total, total)
     sources = sorted({o.source for o in observations})
     tables = sorted({o.table for o in observations})
+    wait = IMPORT_LOCK_WAIT_S if lock_wait_s is None else lock_wait_s
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            return (
+                yield from _write_steps(
+                    actor=actor,
+                    observations=observations,
+                    file_name=file_name,
+                    data_format=data_format,
+                    municipality=municipality,
+                    method=method,
+                    sha256=sha256,
+                    source_option=source_option,
+                    scope=scope,
+                    dims=dims,
+                    hashes=hashes,
+                    sources=sources,
+                    tables=tables,
+                )
+            )
+        except _TableBusy:
+            if time.monotonic() >= deadline:
+                return _busy_outcome(data_format, tables, total)
+            time.sleep(IMPORT_LOCK_POLL_S)
+        except OperationalError as error:
+            # SQLite: the other import held the write lock for longer than the busy timeout.
+            if "locked" not in str(error):
+                raise
+            return _busy_outcome(data_format, tables, total)
+        except IntegrityError:
+            # Another writer took a key between the read and the write (one not going through
+            # this import, since imports of one table are serialised above); nothing is stored.
+            return _busy_outcome(data_format, tables, total)
+
+
+def _write_steps(
+    *,
+    actor,
+    observations: Sequence[ind.Observation],
+    file_name: str,
+    data_format: str,
+    municipality,
+    method: str,
+    sha256: str,
+    source_option: str,
+    scope: str,
+    dims: list[str],
+    hashes: list[str],
+    sources: list[str],
+    tables: list[str],
+):
+    total = len(observations)
     with _large_write_cache(), transaction.atomic():
+        _lock_tables(scope, tables)
         current = _current_rows(municipality, sources, tables)
         # (key hash, position in the file, ordinal, id of the row it replaces or None)
         to_write: list[tuple[str, int, int, int | None]] = []
@@ -377,6 +531,26 @@ def _store_steps(
                 unchanged += 1
             else:
                 to_write.append((digest, position, existing[1], existing[0]))
+        blanked = sum(
+            1
+            for _digest, position, _ordinal, replaces in to_write
+            if replaces is not None
+            and _is_empty(observations[position])
+            and get(hashes[position])[2][0]
+        )
+        if blanked:
+            return ImportOutcome(
+                data_format,
+                problems=(
+                    _(
+                        "Importen ville tømt %(count)s lagrede tall: fila har disse "
+                        "observasjonene uten verdi og uten status. Ingenting er lagret. Rett "
+                        "fila, eller la observasjonene uten tall være ute av den."
+                    )
+                    % {"count": blanked},
+                ),
+                in_file=total,
+            )
         if not to_write:
             yield Progress("ferdig", total, total)
             return ImportOutcome(data_format, in_file=total, unchanged=unchanged)

@@ -265,10 +265,10 @@ def harmonise_command(args) -> int:
     a published ratio is kept across a renumbering and marked not comparable before a merger or
     split (recomputing a ratio needs its numerator and denominator, see indicators.md).
     """
-    import csv
     import io
 
     from losen.domain import indicators as ind
+    from losen.domain.spreadsheet import csv_writer
 
     klass, kommsummer = _read(args.klass_changes), _read(args.kommsummer)
     weights_data = _read(args.weights) if args.weights else None
@@ -313,7 +313,7 @@ def harmonise_command(args) -> int:
         f"# Regioner på {registry.current_year}-grenser (KLASS 131 og SSBs KommSummer); "
         f"{'andeler' if args.ratio else 'antall'}\r\n"
     )
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer = csv_writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow(
         ["regionkode", "periode", "verdi", "status", "sammenlignbar", "anslått", "metode"]
         + ["dim:" + d for d in dims]

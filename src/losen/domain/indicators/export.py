@@ -8,7 +8,6 @@ licence asks for: as ``#`` comment lines in CSV and as ``attribution`` in JSON.
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from collections.abc import Iterable, Mapping, Sequence
@@ -17,7 +16,9 @@ from typing import Any
 
 from losen.domain.indicators._common import parse_number
 from losen.domain.indicators.model import Observation, ParseResult, Problem, attribution_for
+from losen.domain.indicators.register import RegionRegister, default_register
 from losen.domain.indicators.templates import COLUMNS, DIMENSION_PREFIX
+from losen.domain.spreadsheet import csv_writer
 
 JSON_FORMAT = "losen-observasjoner"
 JSON_VERSION = 1
@@ -36,14 +37,16 @@ def to_csv(observations: Iterable[Observation]) -> bytes:
 
     The first lines are ``#`` comments with the attribution owed; then the template header
     (:data:`~losen.domain.indicators.templates.COLUMNS` and one ``dim:`` column per further
-    dimension).
+    dimension). Every cell goes through :func:`losen.domain.spreadsheet.csv_cell`, so a label
+    or unit that a spreadsheet would read as a formula (``=HYPERLINK(…)``, ``@SUM(A1)``) is
+    written as text with a leading ``'``; the template reader takes it off again.
     """
     rows = list(observations)
     dims = _dimension_names(rows)
     out = io.StringIO(newline="")
     for line in attribution_for({o.source for o in rows}):
         out.write(f"# {line}\r\n")
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer = csv_writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow(list(COLUMNS) + [DIMENSION_PREFIX + d for d in dims])
     for obs in rows:
         given = dict(obs.dimensions)
@@ -109,9 +112,12 @@ def to_json(observations: Iterable[Observation]) -> bytes:
     return text.encode("utf-8")
 
 
-def parse_losen_json(doc: Mapping[str, Any]) -> ParseResult:
+def parse_losen_json(
+    doc: Mapping[str, Any], *, regions: RegionRegister | None = None
+) -> ParseResult:
     """Read a JSON export written by :func:`to_json` back into observations."""
     fmt = JSON_FORMAT
+    register = regions or default_register()
     if doc.get("version") != JSON_VERSION:
         return ParseResult(fmt, problems=(Problem("version", f"expected {JSON_VERSION}"),))
     items = doc.get("observations")
@@ -132,6 +138,10 @@ def parse_losen_json(doc: Mapping[str, Any]) -> ParseResult:
         ]
         if bad:
             problems.append(Problem(place, "missing or not text: " + ", ".join(bad)))
+            continue
+        unknown_region = register.problem(item["region_code"])
+        if unknown_region:
+            problems.append(Problem(place, unknown_region))
             continue
         raw_value = item.get("value")
         value = parse_number(raw_value) if isinstance(raw_value, str) else None

@@ -30,6 +30,7 @@ from losen.domain.indicators._common import (
     vintage_for,
 )
 from losen.domain.indicators.model import Observation, ParseResult, Problem
+from losen.domain.indicators.register import RegionRegister, default_register
 
 FORMAT = "jsonstat2"
 
@@ -76,6 +77,7 @@ def parse_jsonstat(
     *,
     source: str | None = None,
     table: str | None = None,
+    regions: RegionRegister | None = None,
 ) -> ParseResult:
     """Read one JSON-stat dataset into tidy observations.
 
@@ -83,6 +85,8 @@ def parse_jsonstat(
         data: The response body (bytes or text) or the already decoded JSON object.
         source: Overrides the publisher (needed for FHI, whose ``source`` is ``null``).
         table: Overrides the table id (needed for FHI, whose responses carry none).
+        regions: The register the region dimension's codes are checked against (the shipped
+            one when not given).
 
     Returns:
         A :class:`ParseResult` with all observations, or with every problem found and none.
@@ -127,6 +131,12 @@ def parse_jsonstat(
         problems.add("role", "no time dimension (role.time missing and no Tid or AAR)")
     if metric_dim is None:
         problems.add("role", "no contents dimension (role.metric missing, no ContentsCode)")
+    if geo_dim is not None and geo_dim in codes_by_dim:
+        register = regions or default_register()
+        for code in codes_by_dim[geo_dim]:
+            unknown_region = register.problem(code)
+            if unknown_region:
+                problems.add(f"dimension {geo_dim}", unknown_region, kind="region")
 
     label = dataset.get("label") if isinstance(dataset.get("label"), str) else None
     table_id = table or _px(dataset).get("tableid") or table_from_label(label)

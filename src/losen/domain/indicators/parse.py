@@ -16,6 +16,7 @@ from decimal import Decimal
 from losen.domain.indicators.export import JSON_FORMAT, parse_losen_json
 from losen.domain.indicators.jsonstat import parse_jsonstat
 from losen.domain.indicators.model import Observation, ParseResult, Problem
+from losen.domain.indicators.register import RegionRegister
 from losen.domain.indicators.ssb_csv import decode_text, parse_ssb_csv
 from losen.domain.indicators.templates import (
     looks_like_template,
@@ -59,6 +60,7 @@ def parse(
     *,
     source: str | None = None,
     table: str | None = None,
+    regions: RegionRegister | None = None,
 ) -> ParseResult:
     """Read any supported file into tidy observations, or into every problem it has.
 
@@ -68,25 +70,27 @@ def parse(
         source: Publisher, for files that do not say (FHI JSON-stat); ignored by templates and
             exports, which carry their own ``kilde``.
         table: Table id, for files that do not say (FHI JSON-stat, CSV without a title line).
+        regions: The register region codes are checked against; the shipped one
+            (:func:`~losen.domain.indicators.register.default_register`) when not given.
 
     Returns:
         A :class:`ParseResult`. When ``problems`` is not empty, ``observations`` is empty.
     """
     fmt = detect_format(data)
     if fmt == "mal-xlsx":
-        result = parse_template_xlsx(data)
+        result = parse_template_xlsx(data, regions=regions)
     elif fmt == JSON_FORMAT:
         try:
             doc = json.loads(decode_text(data), parse_float=Decimal)
         except json.JSONDecodeError as err:
             return ParseResult(fmt, problems=(Problem(f"line {err.lineno}", err.msg),))
-        result = parse_losen_json(doc)
+        result = parse_losen_json(doc, regions=regions)
     elif fmt == "jsonstat2":
-        result = parse_jsonstat(data, source=source, table=table)
+        result = parse_jsonstat(data, source=source, table=table, regions=regions)
     elif fmt == "mal-csv":
-        result = parse_template_csv(data)
+        result = parse_template_csv(data, regions=regions)
     elif fmt == "ssb-csv":
-        result = parse_ssb_csv(data, source=source, table=table)
+        result = parse_ssb_csv(data, source=source, table=table, regions=regions)
     else:
         name = filename or "the file"
         return ParseResult(

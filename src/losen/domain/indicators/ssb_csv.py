@@ -21,6 +21,7 @@ import re
 from losen.domain.indicators._common import parse_number, table_from_label, vintage_for
 from losen.domain.indicators.jsonstat import MAX_LISTED
 from losen.domain.indicators.model import STATUS_MEANINGS, Observation, ParseResult, Problem
+from losen.domain.indicators.register import RegionRegister, default_register
 
 FORMAT = "ssb-csv"
 
@@ -41,7 +42,11 @@ def decode_text(data: bytes) -> str:
 
 
 def parse_ssb_csv(
-    data: bytes | str, *, source: str | None = None, table: str | None = None
+    data: bytes | str,
+    *,
+    source: str | None = None,
+    table: str | None = None,
+    regions: RegionRegister | None = None,
 ) -> ParseResult:
     """Read an SSB CSV export into tidy observations.
 
@@ -49,6 +54,7 @@ def parse_ssb_csv(
         data: The file's bytes (ISO-8859-1 or UTF-8) or text.
         source: Publisher; ``SSB`` unless given.
         table: Table id; taken from the title line when not given.
+        regions: The register region codes are checked against (the shipped one if not given).
 
     Returns:
         All observations, or every problem with the line and column it is in.
@@ -88,6 +94,7 @@ def parse_ssb_csv(
         return ParseResult(FORMAT, problems=tuple(problems))
 
     other_cols = [i for i in range(stub_end) if i not in (region_col, time_col)]
+    register = regions or default_register()
     observations: list[Observation] = []
     listed = 0
     for offset, row in enumerate(rows[line + 1 :], start=header_line + 1):
@@ -110,6 +117,12 @@ def parse_ssb_csv(
                     )
                 continue
             region_code = match.group(1)
+            unknown_region = register.problem(region_code)
+            if unknown_region:
+                listed += 1
+                if listed <= MAX_LISTED:
+                    problems.append(Problem(place, unknown_region))
+                continue
         dims = tuple((header[i], row[i].strip()) for i in other_cols)
         for col, label, col_period in value_cols:
             period = row[time_col].strip() if time_col is not None else str(col_period)

@@ -42,7 +42,9 @@ from typing import Any
 from losen.domain.indicators._common import parse_number, vintage_for
 from losen.domain.indicators.jsonstat import MAX_LISTED
 from losen.domain.indicators.model import STATUS_MEANINGS, Observation, ParseResult, Problem
+from losen.domain.indicators.register import RegionRegister, default_register
 from losen.domain.indicators.ssb_csv import decode_text
+from losen.domain.spreadsheet import append_xlsx_row, csv_writer, unescape_csv_cell
 
 COLUMNS: tuple[str, ...] = (
     "kilde",
@@ -137,7 +139,7 @@ def template_csv(kind: str) -> bytes:
     spec = TEMPLATE_KINDS[kind]
     out = io.StringIO(newline="")
     out.write(f"# {spec.note}\r\n")
-    csv.writer(out, delimiter=";", lineterminator="\r\n").writerow(template_header(kind))
+    csv_writer(out, delimiter=";", lineterminator="\r\n").writerow(template_header(kind))
     return out.getvalue().encode("utf-8")
 
 
@@ -149,12 +151,12 @@ def template_xlsx(kind: str) -> bytes:
     sheet = workbook.active
     sheet.title = "data"
     header = template_header(kind)
-    sheet.append(list(header))
+    append_xlsx_row(sheet, header)
     region_letter = chr(ord("A") + header.index("regionkode"))
     for row in range(2, 1001):
         sheet[f"{region_letter}{row}"].number_format = "@"
     notes = workbook.create_sheet("veiledning")
-    notes.append([TEMPLATE_KINDS[kind].note])
+    append_xlsx_row(notes, [TEMPLATE_KINDS[kind].note])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -170,7 +172,7 @@ def looks_like_template(header: Sequence[str]) -> bool:
     return sum(column in names for column in REQUIRED) >= 3
 
 
-def parse_template_csv(data: bytes | str) -> ParseResult:
+def parse_template_csv(data: bytes | str, *, regions: RegionRegister | None = None) -> ParseResult:
     """Read a filled-in template (or an export) in CSV form."""
     text = decode_text(data) if isinstance(data, bytes) else data
     lines = [line for line in text.splitlines() if not line.startswith("#")]
@@ -182,11 +184,11 @@ def parse_template_csv(data: bytes | str) -> ParseResult:
         i for i, line in enumerate(text.splitlines(), start=1) if not line.startswith("#")
     ]
     for record in reader:
-        rows.append((line_numbers[reader.line_num - 1], list(record)))
-    return _parse_rows(rows, "mal-csv", place_word="line")
+        rows.append((line_numbers[reader.line_num - 1], [unescape_csv_cell(c) for c in record]))
+    return _parse_rows(rows, "mal-csv", place_word="line", regions=regions)
 
 
-def parse_template_xlsx(data: bytes) -> ParseResult:
+def parse_template_xlsx(data: bytes, *, regions: RegionRegister | None = None) -> ParseResult:
     """Read a filled-in template in XLSX form (first sheet, header in the first non-empty row)."""
     from openpyxl import load_workbook
 
@@ -201,7 +203,7 @@ def parse_template_xlsx(data: bytes) -> ParseResult:
         if not (row and isinstance(row[0], str) and row[0].startswith("#"))
     ]
     workbook.close()
-    return _parse_rows(rows, "mal-xlsx", place_word="row", sheet=sheet.title)
+    return _parse_rows(rows, "mal-xlsx", place_word="row", sheet=sheet.title, regions=regions)
 
 
 def _cell_text(cell: Any) -> str:
@@ -224,8 +226,13 @@ def _header_name(text: str) -> str:
 
 
 def _parse_rows(
-    rows: Iterable[tuple[int, list[Any]]], fmt: str, place_word: str, sheet: str | None = None
+    rows: Iterable[tuple[int, list[Any]]],
+    fmt: str,
+    place_word: str,
+    sheet: str | None = None,
+    regions: RegionRegister | None = None,
 ) -> ParseResult:
+    register = regions or default_register()
     rows = [(n, r) for n, r in rows if any(_cell_text(c) for c in r)]
     prefix = f"sheet {sheet}, " if sheet else ""
     if not rows:
@@ -283,6 +290,10 @@ def _parse_rows(
                 f"regionkode {region} looks like a number that lost its leading zero; "
                 "write it as text (0301)",
             )
+            continue
+        unknown_region = register.problem(region)
+        if unknown_region:
+            complain(place, unknown_region)
             continue
         value: Decimal | None = None
         value_text = text.get("verdi", "")
