@@ -45,3 +45,12 @@ class InputError(LosenDomainError, ValueError):
     def lines(self) -> list[str]:
         """One ``path: message`` line per problem, ready to print."""
         return [str(problem) for problem in self.problems]
+
+
+class InputTooLarge(InputError):
+    """The input is over a size limit (bytes, nesting, rows, cells, problem size).
+
+    Raised *before* the work the limit protects, so a refusal costs no more than reading the
+    part of the input needed to see it is too large. The limits are the named constants of
+    :mod:`losen.domain.safeinput` and of the engines that set their own.
+    """
