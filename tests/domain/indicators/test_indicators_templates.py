@@ -9,7 +9,7 @@ from decimal import Decimal
 from openpyxl import Workbook
 
 from losen.domain.indicators import detect_format, parse, template_csv, template_xlsx
-from losen.domain.indicators.templates import COLUMNS, template_header
+from losen.domain.indicators.templates import COLUMNS, expected_columns, template_header
 
 
 def csv_bytes(*rows: str, header: str | None = None) -> bytes:
@@ -62,7 +62,9 @@ def test_kind_rules_and_missing_fields_are_all_reported() -> None:
 def test_missing_required_column() -> None:
     data = b"kilde;tabell;indikatorkode;periode;verdi\r\nlokal;t;a;2024;1\r\n"
     assert detect_format(data) == "mal-csv"
-    assert [str(p) for p in parse(data).problems] == ["line 1: missing column(s): regionkode"]
+    assert [str(p) for p in parse(data).problems] == [
+        "line 1: mangler kolonne(r): regionkode; " + expected_columns()
+    ]
     data = (
         b"kilde;tabell;indikatorkode;regionkode;periode;verdi;farge\r\nlokal;t;a;0301;2024;1;x\r\n"
     )

@@ -399,8 +399,9 @@ def _lock_tables(scope: str, tables: Sequence[str]) -> None:
     rollback. Without it two imports of the same table read the same current rows and both
     insert the new ones, and the second fails on the unique index of current rows. SQLite:
     the import's transaction begins with ``IMMEDIATE`` (the settings), so it holds the
-    database's only write lock already and a second import waits at its ``BEGIN``; nothing more
-    is needed here.
+    database's only write lock already and a second import waits at its ``BEGIN`` (for the
+    busy timeout, then :func:`_store_steps` tries again until its deadline); nothing more is
+    needed here.
     """
     if connection.vendor != "postgresql":
         return
@@ -484,15 +485,14 @@ def _store_steps(
                     tables=tables,
                 )
             )
-        except _TableBusy:
+        except (_TableBusy, OperationalError) as error:
+            # OperationalError: SQLite's write lock was not free within the busy timeout
+            # ("database is locked"; "database table is locked" for a shared-cache database).
+            if isinstance(error, OperationalError) and "locked" not in str(error):
+                raise
             if time.monotonic() >= deadline:
                 return _busy_outcome(data_format, tables, total)
             time.sleep(IMPORT_LOCK_POLL_S)
-        except OperationalError as error:
-            # SQLite: the other import held the write lock for longer than the busy timeout.
-            if "locked" not in str(error):
-                raise
-            return _busy_outcome(data_format, tables, total)
         except IntegrityError:
             # Another writer took a key between the read and the write (one not going through
             # this import, since imports of one table are serialised above); nothing is stored.

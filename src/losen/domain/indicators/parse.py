@@ -17,7 +17,12 @@ from losen.domain.indicators.export import JSON_FORMAT, parse_losen_json
 from losen.domain.indicators.jsonstat import parse_jsonstat
 from losen.domain.indicators.model import Observation, ParseResult, Problem
 from losen.domain.indicators.register import RegionRegister
-from losen.domain.indicators.ssb_csv import decode_text, parse_ssb_csv
+from losen.domain.indicators.ssb_csv import (
+    decode_text,
+    parse_ssb_csv,
+    wide_encoding,
+    wide_encoding_message,
+)
 from losen.domain.indicators.templates import (
     looks_like_template,
     parse_template_csv,
@@ -31,10 +36,14 @@ def detect_format(data: bytes) -> str:
     """Name the format of a file from its content.
 
     Returns one of ``mal-xlsx``, ``losen-observasjoner``, ``jsonstat2``, ``mal-csv``,
-    ``ssb-csv`` or ``ukjent``.
+    ``ssb-csv``, ``utf-16`` (or ``utf-32``: text in an encoding Losen does not read) or
+    ``ukjent``.
     """
     if data.startswith(_ZIP_SIGNATURE):
         return "mal-xlsx"
+    wide = wide_encoding(data)
+    if wide is not None:
+        return wide.lower()
     text = decode_text(data)
     stripped = text.lstrip()
     if stripped.startswith("{"):
@@ -77,6 +86,10 @@ def parse(
         A :class:`ParseResult`. When ``problems`` is not empty, ``observations`` is empty.
     """
     fmt = detect_format(data)
+    if fmt in ("utf-16", "utf-32"):
+        return ParseResult(
+            fmt, problems=(Problem(filename or "", wide_encoding_message(fmt.upper())),)
+        )
     if fmt == "mal-xlsx":
         result = parse_template_xlsx(data, regions=regions)
     elif fmt == JSON_FORMAT:

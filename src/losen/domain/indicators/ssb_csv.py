@@ -33,6 +33,32 @@ _REGION_HEADERS = {"region", "kommune", "fylke", "region/kommune", "geografi"}
 _TIME_HEADERS = {"år", "year", "tid", "time", "periode", "period"}
 
 
+def wide_encoding(data: bytes) -> str | None:
+    """``"UTF-16"`` or ``"UTF-32"`` when the bytes are text in one of those, else ``None``.
+
+    Told by the byte-order mark, or, without one, by the zero bytes every other (or three of
+    every four) byte of ASCII text has in them. Excel's «Unicode-tekst» is UTF-16.
+    """
+    head = data[:4]
+    if head.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        return "UTF-32"
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "UTF-16"
+    if len(head) == 4 and head.count(0) == 3 and (head[0] or head[3]):
+        return "UTF-32"
+    if len(head) == 4 and (head[0] == head[2] == 0) != (head[1] == head[3] == 0):
+        return "UTF-16"
+    return None
+
+
+def wide_encoding_message(encoding: str) -> str:
+    """What to tell a user whose file is UTF-16 or UTF-32."""
+    return (
+        f"fila er lagret som {encoding}; lagre den som UTF-8 og prøv igjen (i Excel: "
+        "«Lagre som» → «CSV UTF-8 (kommadelt)»; en JSON-fil lagres som UTF-8 uten BOM)"
+    )
+
+
 def decode_text(data: bytes) -> str:
     """Decode UTF-8 (with or without BOM) if it is valid, else ISO-8859-1 as SSB exports use."""
     try:

@@ -163,13 +163,25 @@ def template_xlsx(kind: str) -> bytes:
 
 
 def looks_like_template(header: Sequence[str]) -> bool:
-    """True when a header row has most of the required template columns.
+    """True when a header row names at least two of the template's columns.
 
-    Three of the five are enough, so that a template missing a column is read as a template
-    and told which column it lacks.
+    Two are enough, so that a template with only three columns (``regionkode;periode;verdi``)
+    or one missing several is read as a template and told which columns it lacks, instead of
+    being taken for an SSB export. SSB's own headers (``"region";"age";"Persons 2024"``)
+    never use the template's names.
     """
     names = {h.strip().lower() for h in header}
-    return sum(column in names for column in REQUIRED) >= 3
+    return sum(column in names for column in COLUMNS) >= 2
+
+
+def expected_columns() -> str:
+    """The template's columns in words, for messages about a header that lacks some."""
+    optional = [c for c in COLUMNS if c not in REQUIRED and c not in ("verdi", "status")]
+    return (
+        f"en importmal har kolonnene {', '.join(REQUIRED)} og verdi eller status "
+        f"(og kan ha {', '.join(optional)} og dim:-kolonner); "
+        "en tom mal får du med «losen indicators template lokal»"
+    )
 
 
 def parse_template_csv(data: bytes | str, *, regions: RegionRegister | None = None) -> ParseResult:
@@ -240,13 +252,15 @@ def _parse_rows(
     header_no, header_cells = rows[0]
     header = [_header_name(_cell_text(c)) for c in header_cells]
     missing = [c for c in REQUIRED if c not in header]
+    if "verdi" not in header and "status" not in header:
+        missing.append("verdi eller status")
     if missing:
         return ParseResult(
             fmt,
             problems=(
                 Problem(
                     f"{prefix}{place_word} {header_no}",
-                    "missing column(s): " + ", ".join(missing),
+                    "mangler kolonne(r): " + ", ".join(missing) + "; " + expected_columns(),
                 ),
             ),
         )
