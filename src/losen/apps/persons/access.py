@@ -15,8 +15,16 @@ from losen.apps.audit.models import Action
 from losen.apps.audit.services import record
 
 from .models import CareRelation, CareRelationKind, Person
+from .selectors import persons_in_care_of
 
 ROLES_WITH_PERSON_ACCESS = frozenset({Role.KLINIKER, Role.SAKSBEHANDLER})
+PERSON_OBJECT_TYPE = "persons.person"
+
+
+def roles_in_request(request) -> list[str]:
+    """The user's role codes in the current municipality, sorted: written with each read, so
+    a person's access log (innsyn) can say in which role someone read their data."""
+    return sorted(str(role) for role in (getattr(request, "roles", None) or ()))
 
 
 def user_may_see_persons(request) -> bool:
@@ -52,19 +60,32 @@ def access_person_for_user(request, external_id, *, purpose: str = "view") -> Pe
         action=Action.READ,
         target=person,
         municipality=municipality,
-        details={"purpose": purpose, "basis": relation.kind},
+        details={"purpose": purpose, "basis": relation.kind, "roles": roles_in_request(request)},
         is_flagged=relation.kind == CareRelationKind.EMERGENCY,
     )
     return person
 
 
-def find_person_for_emergency(request, external_id) -> Person:
-    """Fetch a person for the emergency-access form: same 404 rules, minus the relation."""
+def list_persons_for_user(request, *, purpose: str = "persons:list") -> list[Person]:
+    """The persons the user has an active care relation to, and one audit READ entry for the
+    list: how many, and which by external id (never names), whether the list is empty or not.
+
+    For a user without a role that works with persons: an empty list and no entry.
+    """
     if request.municipality is None or not user_may_see_persons(request):
-        raise Http404(_("Fant ikke siden."))
-    person = Person.objects.filter(
-        municipality=request.municipality, external_id=external_id
-    ).first()
-    if person is None:
-        raise Http404(_("Fant ikke siden."))
-    return person
+        return []
+    persons = list(persons_in_care_of(request).select_related("unit"))
+    record(
+        actor=request.user,
+        action=Action.READ,
+        object_type=PERSON_OBJECT_TYPE,
+        municipality=request.municipality,
+        details={
+            "purpose": purpose,
+            "count": len(persons),
+            "filter": "care-relation",
+            "persons": [str(p.external_id) for p in persons],
+            "roles": roles_in_request(request),
+        },
+    )
+    return persons

@@ -87,3 +87,68 @@ class CareRelation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} → {self.person_id} ({self.kind})"
+
+
+class EmergencyOutcome(models.TextChoices):
+    GRANTED = "granted", _("gitt")
+    NOT_FOUND = "not-found", _("ingen slik person")
+    THROTTLED = "throttled", _("avvist: for mange nødtilganger")
+
+
+class EmergencyAccessReviewQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(reviewed_at__isnull=True)
+
+
+class EmergencyAccessReview(models.Model):
+    """One request for emergency access (nødtilgang) with a valid reason, and its review.
+
+    The request itself is in the audit log (action ``emergency-access``, flagged); the log is
+    append-only, so the administrator's review is kept here, pointing to that entry. Rows are
+    also what the throttle counts (:data:`losen.apps.persons.services.EMERGENCY_LIMIT`).
+    """
+
+    external_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    municipality = models.ForeignKey(
+        "accounts.Municipality", on_delete=models.CASCADE, related_name="emergency_reviews"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="emergency_requests"
+    )
+    audit_entry = models.OneToOneField(
+        "audit.AuditEntry",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    #: The id asked for: the person's ``external_id`` when there is such a person.
+    requested_id = models.UUIDField()
+    person = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    outcome = models.CharField(max_length=20, choices=EmergencyOutcome.choices)
+    requested_at = models.DateTimeField(default=timezone.now, db_index=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    comment = models.TextField(_("kommentar fra gjennomgangen"), blank=True)
+
+    objects = EmergencyAccessReviewQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("gjennomgang av nødtilgang")
+        verbose_name_plural = _("gjennomganger av nødtilgang")
+        ordering = ["-requested_at"]
+        indexes = [models.Index(fields=["user", "requested_at"])]
+
+    def __str__(self) -> str:
+        return f"emergency request {self.external_id} ({self.outcome})"
+
+    @property
+    def is_reviewed(self) -> bool:
+        return self.reviewed_at is not None
