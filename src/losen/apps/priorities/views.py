@@ -85,6 +85,7 @@ def case_list(request):
             "cases": cases,
             "due": due_reviews(request.municipality),
             "can_edit": bool(set(EDIT) & set(request.roles)),
+            "can_decide": bool(set(DECIDE) & set(request.roles)),
         },
     )
 
