@@ -6,6 +6,13 @@ the exit code) with ``parser.set_defaults(handler=...)``.
 
 Exit codes: 0 success, 1 a check failed (for example ``audit verify`` found a broken link),
 2 bad input or bad usage (message on stderr, nothing on stdout).
+
+Bad input is reported in one place, :func:`main`: a :class:`CommandError`, or any
+:class:`~losen.domain.errors.LosenDomainError` a command lets through (``losen: `` and one
+problem a line on stderr, exit 2). A ``RecursionError``, ``MemoryError`` or ``UnicodeError``
+raised while input was read (inside :func:`losen.cli.inputs.reading_input`) is bad input too;
+raised anywhere else it is a fault and keeps its traceback. Commands write their answer only
+after it is complete (:func:`losen.cli.inputs.emit_json`), so a refusal leaves stdout empty.
 """
 
 from __future__ import annotations
@@ -17,6 +24,8 @@ import sys
 from collections.abc import Sequence
 
 from losen import __version__
+from losen.cli.inputs import INPUT_SOURCE_ATTRIBUTE
+from losen.domain.errors import InputError, LosenDomainError
 
 EXIT_OK = 0
 EXIT_CHECK_FAILED = 1
@@ -62,6 +71,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CommandError as error:
         print(f"losen: {error}", file=sys.stderr)
         return error.exit_code
+    except LosenDomainError as error:
+        # Bad input found by the domain (losen.domain.safeinput and the parsers): one problem
+        # a line on stderr, nothing on stdout (commands write their answer only at the end).
+        lines = error.lines() if isinstance(error, InputError) else str(error).splitlines()
+        for line in lines or [type(error).__name__]:
+            print(f"losen: {line}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except (RecursionError, MemoryError, UnicodeError) as error:
+        # Only when raised while input was read (losen.cli.inputs.reading_input); anywhere
+        # else it is a fault in Losen and keeps its traceback.
+        source = getattr(error, INPUT_SOURCE_ATTRIBUTE, None)
+        if source is None:
+            raise
+        print(
+            f"losen: {source}: inndata kan ikke behandles ({type(error).__name__}); "
+            "sjekk at fila er en vanlig UTF-8-tekst i riktig format og ikke er for stor",
+            file=sys.stderr,
+        )
+        return EXIT_BAD_INPUT
     except BrokenPipeError:
         # The reader went away (``losen fhir questionnaire phq-9 | head``): stop quietly, and
         # keep Python from complaining again when it flushes stdout at exit.

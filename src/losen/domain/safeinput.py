@@ -312,7 +312,8 @@ def safe_number(
 # --- Bytes and text ---------------------------------------------------------------------------
 
 
-def _too_large(source: str, size: str, limit: int) -> InputTooLarge:
+def too_large(source: str, size: str, limit: int) -> InputTooLarge:
+    """The refusal of a file of ``size`` (in words) from ``source`` over ``limit`` bytes."""
     return InputTooLarge(
         [
             Problem(
@@ -363,7 +364,7 @@ def read_bytes(
     if not isinstance(data, bytes):
         raise InputError([Problem(source, "fila er ikke åpnet som binær fil")])
     if len(data) > max_bytes:
-        raise _too_large(source, f"over {_bytes(max_bytes)}", max_bytes)
+        raise too_large(source, f"over {_bytes(max_bytes)}", max_bytes)
     return data
 
 
@@ -384,11 +385,11 @@ def decode_text(
     """
     if isinstance(data, str):
         if len(data) > max_bytes:
-            raise _too_large(source, f"{len(data)} tegn", max_bytes)
+            raise too_large(source, f"{len(data)} tegn", max_bytes)
         text = data[1:] if data.startswith("\ufeff") else data
     else:
         if len(data) > max_bytes:
-            raise _too_large(source, _bytes(len(data)), max_bytes)
+            raise too_large(source, _bytes(len(data)), max_bytes)
         wide = _utf16_problem(data, source)
         if wide is not None:
             raise wide
@@ -421,6 +422,16 @@ def decode_text(
 
 
 # --- JSON -------------------------------------------------------------------------------------
+
+
+class JsonSyntaxError(InputError):
+    """The text is not JSON; ``lineno``, ``colno`` and ``msg`` are :mod:`json`'s (English)."""
+
+    def __init__(self, problems: list[Problem], *, lineno: int, colno: int, msg: str) -> None:
+        super().__init__(problems)
+        self.lineno = lineno
+        self.colno = colno
+        self.msg = msg
 
 
 class _BadNumber:
@@ -481,6 +492,7 @@ def load_json(
     max_depth: int = MAX_JSON_DEPTH,
     max_items: int | None = None,
     max_text_chars: int | None = None,
+    keep_non_finite: bool = False,
 ) -> Any:
     """Parse a JSON document from outside, refusing what would harm or mislead.
 
@@ -493,24 +505,29 @@ def load_json(
             counted) the document may hold: the problem-size limit of the caller.
         max_text_chars: When given, the longest string allowed (otherwise ``max_bytes``
             is the only bound).
+        keep_non_finite: Give ``NaN``, ``Infinity`` and literals that overflow (``1e400``) as
+            ``float`` NaN and infinity instead of refusing them, for a caller whose own
+            validation refuses them with its own contract message (the decision engine's
+            ``not finite``). Over-long literals are refused all the same.
 
     Returns:
         The parsed document (``dict``, ``list``, ``str``, ``int``, ``float``, ``bool`` or
         ``None``); every ``int`` has at most :data:`MAX_NUMBER_CHARS` digits and every
-        ``float`` is finite.
+        ``float`` is finite (unless ``keep_non_finite``).
 
     Raises:
         InputTooLarge: over ``max_bytes``, ``max_depth`` or ``max_items``.
-        InputError: not UTF-8, not JSON (with the line and column), or a string or number
-            refused (with its JSON path, at most :data:`MAX_PROBLEMS` of them).
+        JsonSyntaxError: not JSON (with the line and column).
+        InputError: not UTF-8, or a string or number refused (with its JSON path, at most
+            :data:`MAX_PROBLEMS` of them).
     """
     if isinstance(data, bytes):
         if len(data) > max_bytes:
-            raise _too_large(source, _bytes(len(data)), max_bytes)
+            raise too_large(source, _bytes(len(data)), max_bytes)
         text = decode_json_bytes(data, source=source)
     elif isinstance(data, str):
         if len(data) > max_bytes:
-            raise _too_large(source, f"{len(data)} tegn", max_bytes)
+            raise too_large(source, f"{len(data)} tegn", max_bytes)
         text = data[1:] if data.startswith("\ufeff") else data
     else:
         raise TypeError("load_json takes bytes or str")
@@ -544,9 +561,13 @@ def load_json(
         if len(literal) > MAX_NUMBER_CHARS:
             return bad(literal, "long")
         value = float(literal)
-        return value if math.isfinite(value) else bad(literal, "overflow")
+        if math.isfinite(value) or keep_non_finite:
+            return value
+        return bad(literal, "overflow")
 
-    def parse_constant(literal: str) -> _BadNumber:
+    def parse_constant(literal: str) -> float | _BadNumber:
+        if keep_non_finite:
+            return float(literal)
         return bad(literal, "constant")
 
     try:
@@ -554,13 +575,16 @@ def load_json(
             text, parse_int=parse_int, parse_float=parse_float, parse_constant=parse_constant
         )
     except json.JSONDecodeError as error:
-        raise InputError(
+        raise JsonSyntaxError(
             [
                 Problem(
                     _where(source, f"linje {error.lineno}, kolonne {error.colno}"),
                     f"ikke gyldig JSON ({error.msg}); rett feilen der",
                 )
-            ]
+            ],
+            lineno=error.lineno,
+            colno=error.colno,
+            msg=error.msg,
         ) from None
     except RecursionError:  # pragma: no cover - the depth scan runs first
         raise InputTooLarge(
@@ -788,7 +812,8 @@ def check_xlsx(
 
     Raises:
         InputTooLarge: over a size, ratio or member limit (naming the part).
-        InputError: not a zip file, not an XLSX workbook, or a part with a DTD.
+        NotXlsx: not a zip file, or not an XLSX workbook.
+        InputError: a part with a DTD.
     """
     handle = _zip_source(source)
     try:
@@ -803,7 +828,7 @@ def check_xlsx(
     except OSError as error:
         raise InputError([Problem(name, f"fila kan ikke leses ({error})")]) from None
     if size > max_bytes:
-        raise _too_large(name, _bytes(size), max_bytes)
+        raise too_large(name, _bytes(size), max_bytes)
     try:
         with zipfile.ZipFile(handle) as archive:
             members = archive.infolist()
@@ -821,14 +846,15 @@ def check_xlsx(
             if "[Content_Types].xml" not in names or not any(
                 member.startswith("xl/") for member in names
             ):
-                raise InputError(
+                raise NotXlsx(
+                    "NotAWorkbook",
                     [
                         Problem(
                             name,
                             "er en zip-fil, men ikke en Excel-arbeidsbok (XLSX); "
                             "lagre den som .xlsx",
                         )
-                    ]
+                    ],
                 )
             total = 0
             for member in members:
@@ -862,18 +888,20 @@ def check_xlsx(
     except InputError:
         raise
     except zipfile.BadZipFile:
-        raise InputError(
+        raise NotXlsx(
+            "BadZipFile",
             [
                 Problem(
                     name,
                     "er ikke en XLSX-fil (ikke en hel zip-fil); lagre den som Excel-arbeidsbok "
                     "(.xlsx), eller velg riktig fil",
                 )
-            ]
+            ],
         ) from None
     except (zipfile.LargeZipFile, NotImplementedError, EOFError, ValueError, OSError) as error:
-        raise InputError(
-            [Problem(name, f"XLSX-fila kan ikke leses ({type(error).__name__})")]
+        raise NotXlsx(
+            type(error).__name__,
+            [Problem(name, f"XLSX-fila kan ikke leses ({type(error).__name__})")],
         ) from None
     finally:
         if not isinstance(handle, str | PathLike):
@@ -907,6 +935,15 @@ def _check_member(
                     )
                 ]
             )
+
+
+class NotXlsx(InputError):
+    """The file is not an XLSX workbook that can be read; ``reason`` names why, in one word
+    (``BadZipFile``, ``NotAWorkbook``, or the exception openpyxl raised)."""
+
+    def __init__(self, reason: str, problems: list[Problem]) -> None:
+        super().__init__(problems)
+        self.reason = reason
 
 
 class XlsxBook:
@@ -1028,14 +1065,15 @@ def open_xlsx(source: Source | IO[bytes], *, name: str, **limits: Any) -> XlsxBo
     except Exception as error:  # openpyxl raises many kinds on a broken workbook
         if opened is not None:
             opened.close()
-        raise InputError(
+        raise NotXlsx(
+            type(error).__name__,
             [
                 Problem(
                     name,
                     f"er ikke en Excel-arbeidsbok som kan leses ({type(error).__name__}); "
                     "lagre den på nytt som .xlsx",
                 )
-            ]
+            ],
         ) from None
     return XlsxBook(workbook, name, opened)
 
@@ -1068,6 +1106,8 @@ __all__: Sequence[str] = (
     "XLSX_RATIO_FLOOR_BYTES",
     "InputError",
     "InputTooLarge",
+    "JsonSyntaxError",
+    "NotXlsx",
     "XlsxBook",
     "check_text",
     "check_xlsx",
@@ -1083,4 +1123,5 @@ __all__: Sequence[str] = (
     "read_csv",
     "safe_number",
     "text_problem",
+    "too_large",
 )

@@ -3,6 +3,8 @@
 ``losen instrument list|score|check``, ``losen pathway suggest`` and ``losen fhir
 questionnaire`` call :mod:`losen.domain` directly and never touch Django. The contracts (JSON
 fields, exit codes) are in ``docs/reference/instruments.md`` and ``docs/reference/pathways.md``.
+Files are read through :mod:`losen.cli.inputs` and :mod:`losen.domain.safeinput` (size,
+nesting depth, text and number checks); answers are written whole, after they are built.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ import sys
 from pathlib import Path
 
 from losen.cli import EXIT_BAD_INPUT, EXIT_OK, CommandError
+from losen.cli.inputs import emit, emit_json, load_json_input, source_name
+from losen.domain.errors import InputError as DocumentError
 from losen.domain.fhir import ExportNotAllowed, build_questionnaire
 from losen.domain.instruments import (
     AnswerError,
@@ -23,11 +27,16 @@ from losen.domain.instruments import (
     load_registry,
     score_answers,
 )
+from losen.domain.instruments.loader import definition_files
 from losen.domain.pathways import InputError, parse_input, suggest_pathway
+from losen.domain.safeinput import JsonSyntaxError
+
+MAX_SUMMARY_BYTES = 1024 * 1024
+"""Largest assessment summary ``pathway suggest`` reads (1 MiB; a real one is under 1 KiB)."""
 
 
 def _print_json(value: object) -> None:
-    print(json.dumps(value, ensure_ascii=False, indent=2))
+    emit_json(value)
 
 
 def _add_definitions_option(parser) -> None:
@@ -129,7 +138,7 @@ def _parse_answers(text: str, definition: InstrumentDefinition) -> list[int]:
 
 def list_command(args) -> int:
     """Print the instrument ids (built-in plus ``--definitions``) as a JSON list on one line."""
-    print(json.dumps(_registry(args.definitions).ids()))
+    emit(json.dumps(_registry(args.definitions).ids()) + "\n")
     return EXIT_OK
 
 
@@ -152,7 +161,11 @@ def check_command(args) -> int:
     problems: list[str] = []
     valid: list[str] = []
     for path in args.paths:
-        files = sorted(path.glob("*.json")) if path.is_dir() else [path]
+        try:
+            files = definition_files(path) if path.is_dir() else [path]
+        except DefinitionError as error:
+            problems.extend(str(error).splitlines())
+            continue
         for file in files:
             try:
                 definition = load_definition_file(file)
@@ -168,28 +181,28 @@ def check_command(args) -> int:
         load_registry(args.paths)
     except DefinitionError as error:
         raise CommandError(str(error)) from error
-    for line in valid:
-        print(line)
+    emit("".join(f"{line}\n" for line in valid))
     return EXIT_OK
 
 
 def suggest_command(args) -> int:
     """Read an assessment summary and print the pathway suggestion as JSON."""
+    source = source_name(args.file)
+    if args.file != "-" and not Path(args.file).is_file():
+        raise CommandError(f"{source}: kan ikke leses (fila finnes ikke)")
     try:
-        text = sys.stdin.read() if args.file == "-" else Path(args.file).read_text("utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise CommandError(f"{args.file}: kan ikke leses ({error})") from error
-    try:
-        raw = json.loads(text)
-    except json.JSONDecodeError as error:
+        raw = load_json_input(args.file, max_bytes=MAX_SUMMARY_BYTES)
+    except JsonSyntaxError as error:
         raise CommandError(
-            f"{args.file}: ikke gyldig JSON (linje {error.lineno}: {error.msg})"
-        ) from error
+            f"{source}: ikke gyldig JSON (linje {error.lineno}: {error.msg})"
+        ) from None
+    except DocumentError as error:
+        raise CommandError("\nlosen: ".join(error.lines())) from None
     try:
         inputs = parse_input(raw)
     except InputError as error:
         for problem in error.problems:
-            print(f"losen: {args.file}: {problem}", file=sys.stderr)
+            print(f"losen: {source}: {problem}", file=sys.stderr)
         return EXIT_BAD_INPUT
     _print_json(suggest_pathway(inputs).to_dict())
     return EXIT_OK

@@ -16,9 +16,12 @@ from typing import Any
 from losen.cli import EXIT_OK
 from losen.cli.commands.decide import _emit, _fail, _read_json, add_language
 from losen.domain.criteria import CombinedAssessment, parse_combined, swedish_rank
-from losen.domain.errors import InputError, Problem
+from losen.domain.errors import InputError, InputTooLarge, Problem
 
 _ENTRY_FIELDS = ("id", "name", "assessment")
+
+MAX_ALTERNATIVES = 10_000
+"""Most alternatives in one file (each is worded step by step)."""
 
 
 def _prefixed(prefix: str, error: InputError) -> list[Problem]:
@@ -45,6 +48,10 @@ def _alternatives(data: Any) -> list[tuple[str | None, str | None, CombinedAsses
     raw = data["alternatives"]
     if not isinstance(raw, list):
         raise InputError([*problems, Problem("alternatives", "not a list (må være en liste)")])
+    if len(raw) > MAX_ALTERNATIVES:
+        raise InputTooLarge(
+            [Problem("alternatives", f"too many ({len(raw)}; høyst {MAX_ALTERNATIVES})")]
+        )
     if not raw:
         problems.append(Problem("alternatives", "empty (ingen alternativer)"))
     result = []
@@ -90,6 +97,7 @@ def _swedish(args: argparse.Namespace) -> int:
         alternatives = _alternatives(_read_json(args.file))
     except InputError as error:
         return _fail(error)
+    # The answer is built whole and written at once (nothing on stdout if it fails).
     entries = []
     with language(args.lang) as wording:
         for identifier, name, assessment in alternatives:

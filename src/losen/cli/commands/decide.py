@@ -2,6 +2,10 @@
 
 Pure commands: they read a file, call :mod:`losen.domain`, and print JSON on stdout. Bad input
 gives exit code 2, one ``path: problem`` line per problem on stderr and nothing on stdout.
+Input is read through :mod:`losen.cli.inputs` (size, nesting depth, text and number checks of
+:mod:`losen.domain.safeinput`); the problem-size limits are the engines' own
+(:mod:`losen.domain.mcda.parse`, :mod:`losen.domain.portfolio.parse`); the answer is built
+whole before a byte of it is written.
 ``optimize`` exits 1 (with its JSON answer on stdout) when the problem is infeasible.
 ``--explain`` words the domain's facts through the translated layer
 (:mod:`losen.cli.wording`), in the language of ``--lang``.
@@ -11,7 +15,7 @@ Contracts: ``docs/reference/decision-engine.md``.
 from __future__ import annotations
 
 import argparse
-import json
+import math
 import os
 import sys
 from collections.abc import Iterator
@@ -20,29 +24,33 @@ from pathlib import Path
 from typing import Any
 
 from losen.cli import EXIT_BAD_INPUT, EXIT_CHECK_FAILED, EXIT_OK
+from losen.cli.inputs import emit_json, load_json_input, reading_input
 from losen.cli.wording import LANGUAGES, explainer
 from losen.domain.errors import InputError, Problem
 from losen.domain.mcda.parse import parse_problem, read_xlsx
 from losen.domain.mcda.report import rank_report, smaa_report
 from losen.domain.portfolio import Status, parse_portfolio, solve_portfolio
 from losen.domain.portfolio.solve import DEFAULT_TIME_LIMIT_S
-
-_XLSX_MAGIC = b"PK\x03\x04"
+from losen.domain.safeinput import JsonSyntaxError, looks_like_xlsx
 
 
 def _read_json(path: str) -> Any:
+    """The JSON document at ``path`` (``-``: standard input), checked by safeinput."""
+    if path != "-" and not Path(path).exists():
+        raise InputError([Problem(path, "file not found (fila finnes ikke)")])
     try:
-        text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError as error:
-        raise InputError([Problem(path, "file not found (fila finnes ikke)")]) from error
-    except (OSError, UnicodeDecodeError) as error:
-        raise InputError([Problem(path, f"cannot read ({type(error).__name__})")]) from error
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as error:
+        # NaN and infinities reach the parsers, which refuse them as "not finite" (contract).
+        return load_json_input(path, keep_non_finite=True)
+    except JsonSyntaxError as error:
         raise InputError(
-            [Problem(path, f"invalid JSON at line {error.lineno} column {error.colno}")]
-        ) from error
+            [
+                Problem(
+                    path,
+                    f"invalid JSON at line {error.lineno} column {error.colno} "
+                    f"(ikke gyldig JSON: {error.msg})",
+                )
+            ]
+        ) from None
 
 
 def _read_decision(path: str) -> Any:
@@ -51,26 +59,28 @@ def _read_decision(path: str) -> Any:
         file = Path(path)
         if not file.exists():
             raise InputError([Problem(path, "file not found (fila finnes ikke)")])
-        if file.suffix.lower() in (".xlsx", ".xlsm"):
-            return read_xlsx(file)
-        try:
-            with file.open("rb") as handle:
-                if handle.read(4) == _XLSX_MAGIC:
-                    return read_xlsx(file)
-        except OSError:
-            pass
+        with reading_input(path):
+            if file.suffix.lower() in (".xlsx", ".xlsm"):
+                return read_xlsx(file)
+            try:
+                with file.open("rb") as handle:
+                    if looks_like_xlsx(handle.read(4)):
+                        return read_xlsx(file)
+            except OSError:
+                pass
     return _read_json(path)
 
 
 def _fail(error: InputError) -> int:
+    """The decision engine's error contract: one ``path: problem`` line each, no prefix."""
     for line in error.lines():
         print(line, file=sys.stderr)
     return EXIT_BAD_INPUT
 
 
 def _emit(report: dict[str, Any]) -> None:
-    json.dump(report, sys.stdout, ensure_ascii=False, indent=2, allow_nan=False)
-    sys.stdout.write("\n")
+    """Write the report whole, or nothing (see :func:`losen.cli.inputs.emit_json`)."""
+    emit_json(report)
 
 
 def _rank(args: argparse.Namespace) -> int:
@@ -80,9 +90,9 @@ def _rank(args: argparse.Namespace) -> int:
             data = {**data, "method": args.method}
         problem = parse_problem(data)
         report = rank_report(problem, explain=explainer(args.lang) if args.explain else None)
+        _emit(report)
     except InputError as error:
         return _fail(error)
-    _emit(report)
     return EXIT_OK
 
 
@@ -95,9 +105,9 @@ def _smaa(args: argparse.Namespace) -> int:
             seed=args.seed,
             explain=explainer(args.lang) if args.explain else None,
         )
+        _emit(report)
     except InputError as error:
         return _fail(error)
-    _emit(report)
     return EXIT_OK
 
 
@@ -167,8 +177,8 @@ def _positive_seconds(text: str) -> float:
         value = float(text)
     except ValueError as error:
         raise argparse.ArgumentTypeError(f"not a number: {text!r}") from error
-    if not value > 0:
-        raise argparse.ArgumentTypeError("must be more than 0")
+    if not value > 0 or not math.isfinite(value):
+        raise argparse.ArgumentTypeError("must be more than 0 and finite")
     return value
 
 

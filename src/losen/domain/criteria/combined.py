@@ -33,8 +33,15 @@ from losen.domain.criteria.model import (
     default_catalogue,
     validate_criterion,
 )
-from losen.domain.errors import InputError, Problem
+from losen.domain.errors import InputError, InputTooLarge, Problem
 from losen.domain.explain import Fact
+from losen.domain.safeinput import number_problem
+
+MAX_PARTS = 100
+"""Most parts under one criterion (the catalogue has a handful)."""
+
+MAX_BREAKDOWN = 1_000
+"""Most named amounts in one part's breakdown."""
 
 HIGH_UNCERTAINTY = ("høy", "svært høy")
 
@@ -117,6 +124,18 @@ def combine(
     return CombinedAssessment(nytte, ressurs, alvorlighet, reasoning, _flags(catalogue, combined))
 
 
+def _number(path: str, value: object) -> Problem | None:
+    """The problem with an amount: not a number, not finite, or beyond ±10^15."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return Problem(path, "not a number (ikke et tall)")
+    problem = number_problem(value, path)
+    if problem is None:
+        return None
+    if isinstance(value, float) and not math.isfinite(value):
+        return Problem(path, "not finite (NaN eller uendelig er ikke tillatt)")
+    return Problem(path, f"too large ({problem.message})")
+
+
 def _sub_from(path: str, raw: object, problems: list[Problem]) -> SubAssessment | None:
     if not isinstance(raw, Mapping):
         problems.append(Problem(path, "not an object (må være et objekt)"))
@@ -125,25 +144,19 @@ def _sub_from(path: str, raw: object, problems: list[Problem]) -> SubAssessment 
     if not isinstance(breakdown, Mapping):
         problems.append(Problem(f"{path}.breakdown", "not an object of name: amount"))
         breakdown = {}
-    amount = raw.get("amount")
-    if amount is not None and (isinstance(amount, bool) or not isinstance(amount, int | float)):
-        problems.append(Problem(f"{path}.amount", "not a number (ikke et tall)"))
-        amount = None
-    elif amount is not None and not math.isfinite(amount):
-        problems.append(
-            Problem(f"{path}.amount", "not finite (NaN eller uendelig er ikke tillatt)")
+    if len(breakdown) > MAX_BREAKDOWN:
+        raise InputTooLarge(
+            [Problem(f"{path}.breakdown", f"too many ({len(breakdown)}; høyst {MAX_BREAKDOWN})")]
         )
+    amount = raw.get("amount")
+    if amount is not None and (problem := _number(f"{path}.amount", amount)) is not None:
+        problems.append(problem)
         amount = None
     shares = []
     for label, share in breakdown.items():
-        if isinstance(share, bool) or not isinstance(share, int | float):
-            problems.append(Problem(f"{path}.breakdown.{label}", "not a number (ikke et tall)"))
-        elif not math.isfinite(share):
-            problems.append(
-                Problem(
-                    f"{path}.breakdown.{label}", "not finite (NaN eller uendelig er ikke tillatt)"
-                )
-            )
+        problem = _number(f"{path}.breakdown.{label}", share)
+        if problem is not None:
+            problems.append(problem)
         else:
             shares.append((str(label), float(share)))
     return SubAssessment(
@@ -179,6 +192,10 @@ def parse_combined(data: object, catalogue: CriteriaCatalogue | None = None) -> 
         if not isinstance(raw_parts, list):
             problems.append(Problem(f"{kind.value}.parts", "not a list (må være en liste)"))
             raw_parts = []
+        if len(raw_parts) > MAX_PARTS:
+            raise InputTooLarge(
+                [Problem(f"{kind.value}.parts", f"too many ({len(raw_parts)}; høyst {MAX_PARTS})")]
+            )
         parts = [
             _sub_from(f"{kind.value}.parts[{k}]", item, problems)
             for k, item in enumerate(raw_parts)

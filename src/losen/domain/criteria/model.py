@@ -20,6 +20,7 @@ from typing import Any
 
 from losen.domain.errors import InputError, Problem
 from losen.domain.explain import Fact
+from losen.domain.safeinput import text_problem
 
 
 class CriterionKind(StrEnum):
@@ -387,7 +388,7 @@ def _check_sub(
     try:
         part = definition.part(sub.part)
     except KeyError:
-        problems.append(Problem(f"{path}.part", f"unknown part '{sub.part}' (ukjent del)"))
+        problems.append(Problem(f"{path}.part", f"unknown part '{_shown(sub.part)}' (ukjent del)"))
         return
     scale = catalogue.scale(part.scale)
     if sub.level not in scale.labels:
@@ -402,6 +403,13 @@ def _check_sub(
             problems.append(Problem(f"{path}.breakdown[{k}]", "needs a name and amount >= 0"))
 
 
+def _shown(value: str) -> str:
+    """``value`` for a message: escaped when it holds refused characters, and short."""
+    if text_problem(value, "") is not None or not value.isprintable():
+        value = value.encode("ascii", "backslashreplace").decode("ascii")
+    return value if len(value) <= 60 else value[:59] + "…"
+
+
 def _check_common(
     catalogue: CriteriaCatalogue,
     path: str,
@@ -411,6 +419,7 @@ def _check_common(
 ) -> None:
     if not isinstance(reasoning, str) or not reasoning.strip():
         problems.append(Problem(f"{path}.reasoning", "missing reasoning (begrunnelse mangler)"))
+
     if uncertainty not in catalogue.scale("usikkerhet").labels:
         labels = ", ".join(catalogue.scale("usikkerhet").labels)
         problems.append(Problem(f"{path}.uncertainty", f"not a level of usikkerhet: {labels}"))
@@ -431,7 +440,9 @@ def validate_criterion(
     seen: set[str] = set()
     for k, sub in enumerate(assessment.parts):
         if sub.part in seen:
-            problems.append(Problem(f"{path}.parts[{k}].part", f"duplicate id '{sub.part}'"))
+            problems.append(
+                Problem(f"{path}.parts[{k}].part", f"duplicate id '{_shown(sub.part)}'")
+            )
         seen.add(sub.part)
         _check_sub(catalogue, definition, f"{path}.parts[{k}]", sub, problems)
     suggestion = suggested_level(catalogue, assessment.criterion, assessment.parts)

@@ -6,19 +6,30 @@ handing its path, or the directory holding it, to :func:`load_registry`. Every f
 on load (:func:`~losen.domain.instruments.validate.parse_definition`); a malformed file stops the
 load with a message naming the file and the field. An id may be defined only once, so a local
 file can never silently replace a built-in instrument.
+
+Files are read through :mod:`losen.domain.safeinput` (at most :data:`MAX_DEFINITION_BYTES`,
+nesting depth, lone surrogates, NUL, number length and finiteness), and a directory is read
+only up to :data:`MAX_DEFINITION_FILES` definition files.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
 
+from losen.domain.errors import InputError
 from losen.domain.instruments.model import InstrumentDefinition
 from losen.domain.instruments.validate import DefinitionError, parse_definition
+from losen.domain.safeinput import JsonSyntaxError, load_json, read_bytes
+
+MAX_DEFINITION_BYTES = 1024 * 1024
+"""Largest definition file (1 MiB; the built-in ones are 2–6 KiB)."""
+
+MAX_DEFINITION_FILES = 1_000
+"""Most definition files read from one directory."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,18 +55,28 @@ class InstrumentRegistry(Mapping[str, InstrumentDefinition]):
         return [definition.id for definition in self.definitions]
 
 
-def load_definition_text(text: str, origin: str) -> InstrumentDefinition:
-    """Decode and validate one definition given as JSON text.
+def _lines(error: InputError, whole: str) -> list[str]:
+    return [
+        str(problem) if problem.path else f"{whole}: {problem.message}"
+        for problem in error.problems
+    ]
+
+
+def load_definition_text(text: str | bytes, origin: str) -> InstrumentDefinition:
+    """Decode and validate one definition given as JSON text (or its UTF-8 bytes).
 
     Raises:
-        DefinitionError: When the text is not JSON or the definition is malformed.
+        DefinitionError: When the text is not JSON, is refused by
+            :func:`losen.domain.safeinput.load_json`, or the definition is malformed.
     """
     try:
-        raw = json.loads(text)
-    except json.JSONDecodeError as error:
+        raw = load_json(text, source="", max_bytes=MAX_DEFINITION_BYTES)
+    except JsonSyntaxError as error:
         raise DefinitionError(
             origin, [f"(dokumentet): ikke gyldig JSON (linje {error.lineno}: {error.msg})"]
-        ) from error
+        ) from None
+    except InputError as error:
+        raise DefinitionError(origin, _lines(error, "(dokumentet)")) from None
     return parse_definition(raw, origin)
 
 
@@ -63,21 +84,38 @@ def load_definition_file(path: Path) -> InstrumentDefinition:
     """Read and validate one definition file.
 
     Raises:
-        DefinitionError: When the file cannot be read or is malformed.
+        DefinitionError: When the file cannot be read, is too large, or is malformed.
     """
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise DefinitionError(str(path), [f"(filen): kan ikke leses ({error})"]) from error
-    return load_definition_text(text, str(path))
+        data = read_bytes(path, source="", max_bytes=MAX_DEFINITION_BYTES)
+    except InputError as error:
+        raise DefinitionError(str(path), _lines(error, "(filen)")) from None
+    return load_definition_text(data, str(path))
 
 
-def _files_in(path: Path) -> list[Path]:
+def definition_files(path: Path) -> list[Path]:
+    """The definition files ``path`` names: itself, or a directory's ``*.json`` files.
+
+    Raises:
+        DefinitionError: When the path does not exist or the directory holds more than
+            :data:`MAX_DEFINITION_FILES` definition files.
+    """
     if path.is_dir():
-        return sorted(path.glob("*.json"))
+        files = []
+        for file in path.glob("*.json"):
+            files.append(file)
+            if len(files) > MAX_DEFINITION_FILES:
+                raise DefinitionError(
+                    str(path),
+                    [f"(mappen): mer enn {MAX_DEFINITION_FILES} definisjonsfiler; del dem opp"],
+                )
+        return sorted(files)
     if path.is_file():
         return [path]
     raise DefinitionError(str(path), ["(stien): finnes ikke"])
+
+
+_files_in = definition_files
 
 
 @cache

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from losen.domain.errors import LosenDomainError
 from losen.domain.instruments.model import Band, Flag, InstrumentDefinition, ScoreResult, Sex
 
 
-class AnswerError(ValueError):
+class AnswerError(LosenDomainError, ValueError):
     """The answers do not fit the instrument.
 
     Attributes:

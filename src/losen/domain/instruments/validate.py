@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
+from losen.domain.errors import LosenDomainError
 from losen.domain.instruments.model import (
     DEFINITION_FORMAT,
     MAX_LABEL_CHARS,
@@ -56,7 +57,7 @@ _TOP_LEVEL_KEYS = {
 }
 
 
-class DefinitionError(ValueError):
+class DefinitionError(LosenDomainError, ValueError):
     """An instrument definition file is malformed.
 
     Attributes:

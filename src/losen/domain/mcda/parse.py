@@ -12,6 +12,14 @@ Two modes:
   score a number.
 * ``stochastic`` (``losen smaa``): a weight may be a number, ``{"min", "max"}`` on the
   normalised scale (shares of 1), or missing; a score may be a number or ``{"min", "max"}``.
+
+Limits, checked before any other work so that a hostile file costs nothing
+(``docs/reference/decision-engine.md``, «Input limits»): at most :data:`MAX_CRITERIA`
+criteria, :data:`MAX_ALTERNATIVES` alternatives (:data:`MAX_SMAA_ALTERNATIVES` for SMAA) and
+:data:`MAX_CELLS` scores; every number (weight, score, scale bound) at most
+:data:`MAX_VALUE` in absolute value, so that no normalisation, sum or square can overflow
+(scores of ±1e308 once made SMAA answer with every alternative first); ids and names are text
+without lone surrogates, NUL or control characters.
 """
 
 from __future__ import annotations
@@ -21,7 +29,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from losen.domain.errors import InputError, Problem
+from losen.domain.errors import InputError, InputTooLarge, Problem
 from losen.domain.mcda.model import (
     Alternative,
     Criterion,
@@ -33,6 +41,29 @@ from losen.domain.mcda.model import (
     Score,
     Weight,
 )
+from losen.domain.safeinput import (
+    MAX_NUMBER_MAGNITUDE,
+    MAX_XLSX_CELLS,
+    NotXlsx,
+    open_xlsx,
+    text_problem,
+)
+
+MAX_CRITERIA = 100
+"""Most criteria in one decision. Weight stability costs one pass over the matrix per
+criterion, and a decision with more criteria than this is not one people can weigh."""
+
+MAX_ALTERNATIVES = 1_000_000
+"""Most alternatives ranked by ``losen rank`` (the engine's benchmark size)."""
+
+MAX_SMAA_ALTERNATIVES = 1_000
+"""Most alternatives in SMAA: its rank acceptability is an alternatives × alternatives table."""
+
+MAX_CELLS = 5_000_000
+"""Most scores (alternatives × criteria) in one decision."""
+
+MAX_VALUE = MAX_NUMBER_MAGNITUDE
+"""Largest absolute value of a weight, score or scale bound (10^15)."""
 
 
 def is_number(value: object) -> bool:
@@ -46,8 +77,14 @@ def number_problem(path: str, value: object, *, allow_negative: bool = True) -> 
         return Problem(path, "missing (mangler)")
     if not is_number(value):
         return Problem(path, "not a number (ikke et tall)")
-    if not math.isfinite(float(value)):  # type: ignore[arg-type]
+    if isinstance(value, float) and not math.isfinite(value):
         return Problem(path, "not finite (NaN eller uendelig er ikke tillatt)")
+    if abs(value) > MAX_VALUE:  # type: ignore[arg-type]  # exact for ints of any size
+        return Problem(
+            path,
+            f"too large (større enn {MAX_VALUE:.0e} i absoluttverdi; bruk en større enhet, "
+            "f.eks. tusen kroner)",
+        )
     if not allow_negative and float(value) < 0:  # type: ignore[arg-type]
         return Problem(path, "negative (kan ikke være negativ)")
     return None
@@ -74,12 +111,28 @@ def _interval(
     return Interval(float(low), float(high))
 
 
+MAX_TEXT_LENGTH = 1_000
+"""Longest id or name (characters)."""
+
+
+def text_error(path: str, value: str) -> Problem | None:
+    """The problem with ``value`` as an id or name, or None when it is fine."""
+    problem = text_problem(value, path, max_chars=MAX_TEXT_LENGTH)
+    if problem is None:
+        return None
+    return Problem(path, f"invalid text ({problem.message})")
+
+
 def _identifier(path: str, value: object, problems: list[Problem]) -> str | None:
     if value is None:
         problems.append(Problem(path, "missing (mangler)"))
         return None
     if not isinstance(value, str) or not value.strip():
         problems.append(Problem(path, "not a non-empty string (må være tekst)"))
+        return None
+    problem = text_error(path, value)
+    if problem is not None:
+        problems.append(problem)
         return None
     return value
 
@@ -95,6 +148,8 @@ def _criterion(
     name = raw.get("name", criterion_id)
     if not isinstance(name, str):
         problems.append(Problem(f"{path}.name", "not a string (må være tekst)"))
+    elif (problem := text_error(f"{path}.name", name)) is not None:
+        problems.append(problem)
     direction_raw = raw.get("direction")
     direction = None
     if direction_raw is None:
@@ -168,6 +223,32 @@ def _score(
     return value
 
 
+def _check_size(data: Mapping[str, Any], *, stochastic: bool) -> None:
+    """Refuse a problem over the size limits before looking at its entries."""
+    raw_criteria, raw_alternatives = data.get("criteria"), data.get("alternatives")
+    n = len(raw_criteria) if isinstance(raw_criteria, list) else 0
+    m = len(raw_alternatives) if isinstance(raw_alternatives, list) else 0
+    most = MAX_SMAA_ALTERNATIVES if stochastic else MAX_ALTERNATIVES
+    problems = []
+    if n > MAX_CRITERIA:
+        problems.append(
+            Problem("criteria", f"too many ({n}; høyst {MAX_CRITERIA} kriterier er tillatt)")
+        )
+    if m > most:
+        problems.append(
+            Problem("alternatives", f"too many ({m}; høyst {most} alternativer er tillatt)")
+        )
+    if not problems and m * n > MAX_CELLS:
+        problems.append(
+            Problem(
+                "alternatives",
+                f"too many scores ({m} × {n}; høyst {MAX_CELLS} skårer er tillatt, del opp)",
+            )
+        )
+    if problems:
+        raise InputTooLarge(problems)
+
+
 def parse_problem(data: object, *, stochastic: bool = False) -> DecisionProblem:
     """Validate decision input and build a :class:`DecisionProblem`.
 
@@ -176,6 +257,8 @@ def parse_problem(data: object, *, stochastic: bool = False) -> DecisionProblem:
         stochastic: True for SMAA input (intervals and missing weights allowed).
 
     Raises:
+        InputTooLarge: over :data:`MAX_CRITERIA`, :data:`MAX_ALTERNATIVES` (SMAA:
+            :data:`MAX_SMAA_ALTERNATIVES`) or :data:`MAX_CELLS`, before anything else.
         InputError: listing every problem found.
     """
     problems: list[Problem] = []
@@ -193,6 +276,7 @@ def parse_problem(data: object, *, stochastic: bool = False) -> DecisionProblem:
             problems.append(Problem("method", "smaa supports only 'weighted-sum'"))
         else:
             method = Method(raw_method)
+    _check_size(data, stochastic=stochastic)
 
     criteria: list[Criterion | None] = []
     raw_criteria = data.get("criteria")
@@ -249,6 +333,8 @@ def parse_problem(data: object, *, stochastic: bool = False) -> DecisionProblem:
             name = raw.get("name", alternative_id)
             if not isinstance(name, str):
                 problems.append(Problem(f"{path}.name", "not a string (må være tekst)"))
+            elif (problem := text_error(f"{path}.name", name)) is not None:
+                problems.append(problem)
             for key in raw:
                 if key not in ("id", "name", "scores", "description"):
                     problems.append(Problem(f"{path}.{key}", "unknown field (ukjent felt)"))
@@ -322,19 +408,27 @@ def read_xlsx(path: str | Path) -> dict[str, Any]:
       may hold a number or a text interval ``2..5``;
     * optional sheet ``settings``: rows ``key | value``, e.g. ``method | topsis``.
 
+    The file goes through :func:`losen.domain.safeinput.open_xlsx` first (size, zip-bomb and
+    DTD guard before openpyxl parses anything), and rows stop at :data:`MAX_ALTERNATIVES` +
+    1 rows or :data:`~losen.domain.safeinput.MAX_XLSX_CELLS` cells per sheet.
+
     Raises:
+        InputTooLarge: over a size limit (path: the file or sheet).
         InputError: when the workbook cannot be read (path: the file) or a sheet is missing
             (path: the sheet name).
     """
-    from openpyxl import load_workbook
-
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except Exception as error:  # OSError, or zipfile.BadZipFile and friends from openpyxl
-        raise InputError(
-            [Problem(str(path), f"cannot read XLSX ({type(error).__name__})")]
-        ) from error
-    sheets = {name.lower(): workbook[name] for name in workbook.sheetnames}
+        book = open_xlsx(path, name=str(path))
+    except NotXlsx as error:  # the contract's wording (docs/reference/decision-engine.md)
+        raise InputError([Problem(str(path), f"cannot read XLSX ({error.reason})")]) from None
+    try:
+        return _read_book(book)
+    finally:
+        book.close()
+
+
+def _read_book(book: Any) -> dict[str, Any]:
+    sheets = {name.lower(): name for name in book.sheetnames}
     problems = [
         Problem(sheet, "missing sheet (arket mangler)")
         for sheet in ("criteria", "alternatives")
@@ -343,8 +437,11 @@ def read_xlsx(path: str | Path) -> dict[str, Any]:
     if problems:
         raise InputError(problems)
 
+    def stream(sheet_name: str, max_rows: int = MAX_ALTERNATIVES + 1):
+        return book.rows(sheets[sheet_name], max_rows=max_rows, max_cells=MAX_XLSX_CELLS)
+
     def rows(sheet_name: str) -> list[dict[str, object]]:
-        values = list(sheets[sheet_name].iter_rows(values_only=True))
+        values = list(stream(sheet_name))
         if not values:
             return []
         header = [str(cell).strip() if cell is not None else "" for cell in values[0]]
@@ -392,8 +489,7 @@ def read_xlsx(path: str | Path) -> dict[str, Any]:
         )
     data: dict[str, Any] = {"criteria": criteria, "alternatives": alternatives}
     if "settings" in sheets:
-        for row in sheets["settings"].iter_rows(values_only=True):
+        for row in stream("settings", max_rows=1_000):
             if row and len(row) >= 2 and str(row[0]).strip().lower() == "method":
                 data["method"] = str(row[1]).strip()
-    workbook.close()
     return data

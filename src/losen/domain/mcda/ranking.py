@@ -17,6 +17,11 @@ Conventions (stated because libraries differ on them, see anchors §1.9 and §C.
   contribution is the weighted position between negative and positive ideal,
   ``w_j (v_ij - v-_j) / (v+_j - v-_j)``; these do not add up to the score, because TOPSIS is
   not additive.
+* **Finite or nothing**: a matrix with a value that is not finite, or one whose normalisation
+  or scores overflow (values near ±1e308), is refused with an
+  :class:`~losen.domain.errors.InputError` instead of a ranking computed from infinities; the
+  parser keeps every value within ±10^15 (:data:`losen.domain.mcda.parse.MAX_VALUE`), so
+  this never happens to validated input.
 * **Ties**: scores closer than :data:`TIE_TOLERANCE` share the best rank of their group
   ("competition" ranking: 1, 2, 2, 4). Tied alternatives keep their input order.
 
@@ -150,7 +155,28 @@ def _check_matrix(matrix: np.ndarray, weights: np.ndarray, is_cost: np.ndarray) 
         raise InputError([Problem("alternatives", "empty matrix (ingen data å rangere)")])
     if weights.shape != (x.shape[1],) or np.asarray(is_cost).shape != (x.shape[1],):
         raise InputError([Problem("criteria", "weights and directions must match the columns")])
+    if not np.isfinite(x).all():
+        raise InputError(
+            [Problem("alternatives", "not finite (NaN eller uendelig er ikke tillatt)")]
+        )
     return x
+
+
+OVERFLOW = (
+    "not finite result (skårene er så store at beregningen går over tallområdet; "
+    "bruk en mindre enhet)"
+)
+
+
+def require_finite(*arrays: np.ndarray, path: str = "alternatives") -> None:
+    """Refuse results that overflowed (an answer computed from infinities would be wrong).
+
+    Raises:
+        InputError: when any value in ``arrays`` is NaN or infinite.
+    """
+    for array in arrays:
+        if not np.isfinite(array).all():
+            raise InputError([Problem(path, OVERFLOW)])
 
 
 def weighted_sum(
@@ -183,17 +209,21 @@ def weighted_sum(
         low[undeclared] = observed_low[undeclared]
         high[undeclared] = observed_high[undeclared]
     span = high - low
+    with np.errstate(over="ignore", invalid="ignore"):
+        require_finite(span, path="criteria")
     slope = np.divide(1.0, span, out=np.zeros(n), where=span > 0)
     reference = np.where(cost, high, low)
     factor = np.where(cost, -slope, slope)
     coefficients = w * factor
     scores = np.empty(x.shape[0])
     buffer = np.empty((_BLOCK_ROWS, n))
-    for start in range(0, x.shape[0], _BLOCK_ROWS):
-        block = x[start : start + _BLOCK_ROWS]
-        shifted = buffer[: block.shape[0]]
-        np.subtract(block, reference, out=shifted)
-        np.matmul(shifted, coefficients, out=scores[start : start + block.shape[0]])
+    with np.errstate(over="ignore", invalid="ignore"):  # overflow is refused just below
+        for start in range(0, x.shape[0], _BLOCK_ROWS):
+            block = x[start : start + _BLOCK_ROWS]
+            shifted = buffer[: block.shape[0]]
+            np.subtract(block, reference, out=shifted)
+            np.matmul(shifted, coefficients, out=scores[start : start + block.shape[0]])
+    require_finite(scores)
     ranks, order = competition_ranks(scores)
     return Ranking(Method.WEIGHTED_SUM, scores, ranks, order, w, cost, x, reference, factor)
 
@@ -213,8 +243,10 @@ def topsis(matrix: np.ndarray, weights: np.ndarray, is_cost: np.ndarray) -> Rank
     x = _check_matrix(matrix, w, is_cost)
     cost = np.asarray(is_cost, dtype=bool)
     n = x.shape[1]
-    low, high, norm = _column_ranges(x, need_norm=True)
+    with np.errstate(over="ignore", invalid="ignore"):
+        low, high, norm = _column_ranges(x, need_norm=True)
     assert norm is not None
+    require_finite(norm, path="criteria")
     scale = np.divide(w, norm, out=np.zeros(n), where=norm > 0)
     # v = x * scale with scale >= 0, so the best raw value gives the best weighted value.
     best_raw = np.where(cost, low, high)
@@ -242,8 +274,11 @@ def topsis(matrix: np.ndarray, weights: np.ndarray, is_cost: np.ndarray) -> Rank
         out = scores[start : start + rows]
         np.divide(minus, total, out=out, where=total > 0)
         out[total <= 0] = 0.5
+    require_finite(scores)
     ranks, order = competition_ranks(scores)
-    span = best_raw - worst_raw
+    with np.errstate(over="ignore", invalid="ignore"):
+        span = best_raw - worst_raw
+    require_finite(span, path="criteria")
     factor = np.divide(1.0, span, out=np.zeros(n), where=span != 0)
     return Ranking(Method.TOPSIS, scores, ranks, order, w, cost, x, worst_raw, factor)
 

@@ -18,8 +18,8 @@ import numpy as np
 from losen.domain.explain import Fact
 from losen.domain.mcda.explain import rank_facts, smaa_facts
 from losen.domain.mcda.model import DecisionProblem, Interval
-from losen.domain.mcda.ranking import rank, weighted_sum
-from losen.domain.mcda.smaa import smaa
+from losen.domain.mcda.ranking import rank, require_finite, weighted_sum
+from losen.domain.mcda.smaa import check_size, smaa
 from losen.domain.mcda.stability import weight_stability
 
 Explainer = Callable[[Sequence[Fact]], list[str]]
@@ -53,7 +53,9 @@ def rank_report(problem: DecisionProblem, *, explain: Explainer | None = None) -
     )
     criterion_ids = problem.criterion_ids
     alternative_ids = problem.alternative_ids
-    contributions = ranking.contributions(ranking.order)
+    with np.errstate(over="ignore", invalid="ignore"):
+        contributions = ranking.contributions(ranking.order)
+    require_finite(ranking.scores, contributions)
     entries = [
         {
             "id": alternative_ids[index],
@@ -119,6 +121,7 @@ def smaa_report(
         ``{"rank_acceptability": {alt: [p_rank1, …]}, "central_weights": {alt: {crit: w} or
         null}, "confidence": {alt: p}}``, plus ``"sentences"`` when ``explain`` is given.
     """
+    check_size(samples, len(problem.alternatives), len(problem.criteria))
     score_low, score_high = problem.score_bounds()
     weight_low, weight_high = weight_bounds(problem)
     scale_bounds = problem.scale_bounds()

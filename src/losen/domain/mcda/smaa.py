@@ -30,6 +30,13 @@ chains from an interior point so that draws stay independent.
 
 Scores given as intervals are drawn uniformly and independently within them.
 
+Limits, checked before any draw (``docs/reference/decision-engine.md``, «Input limits»): at
+most :data:`MAX_SAMPLES` samples, :data:`MAX_SAMPLE_WEIGHTS` weights drawn (samples ×
+criteria) and :data:`MAX_WORK` utilities computed (samples × alternatives × criteria), about
+half a minute on one core. Scores whose normalisation would overflow (values near ±1e308)
+are refused: with infinite ranges every value became 0, every alternative tied, and the
+answer said all of them were first in every draw.
+
 All randomness comes from one ``numpy.random.Generator(PCG64(seed))`` consumed in a fixed
 order, so the same input and seed give the same answer on every platform numpy supports.
 
@@ -49,14 +56,24 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from losen.domain.errors import InputError, Problem
-from losen.domain.mcda.ranking import TIE_TOLERANCE
+from losen.domain.errors import InputError, InputTooLarge, Problem
+from losen.domain.mcda.ranking import TIE_TOLERANCE, require_finite
 
 REJECTION_MIN_RATE = 0.05
 HIT_AND_RUN_SWEEPS = 40
 _BLOCK_ELEMENTS = 2_000_000
 _CONTENDER_MARGIN = 1e-9
 _SMALL_PRODUCT = 65_536
+
+MAX_SAMPLES = 1_000_000
+"""Most Monte Carlo draws (``--samples``)."""
+
+MAX_SAMPLE_WEIGHTS = 20_000_000
+"""Most weights drawn in all (samples × criteria): 160 MB of doubles."""
+
+MAX_WORK = 2_000_000_000
+"""Most utilities computed (samples × alternatives × criteria); 10 000 samples of
+200 alternatives and 8 criteria (16 million) take about 0.3 s."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -196,11 +213,39 @@ def _values(
     undeclared = np.isnan(lowest) | np.isnan(highest)
     lowest[undeclared] = low.min(axis=0)[undeclared]
     highest[undeclared] = high.max(axis=0)[undeclared]
-    span = highest - lowest
+    with np.errstate(over="ignore", invalid="ignore"):
+        span = highest - lowest
+    require_finite(span, path="criteria")
     slope = np.divide(1.0, span, out=np.zeros(n), where=span > 0)
     reference = np.where(is_cost, highest, lowest)
     factor = np.where(is_cost, -slope, slope)
-    return (low - reference) * factor, (high - reference) * factor
+    with np.errstate(over="ignore", invalid="ignore"):
+        values = (low - reference) * factor, (high - reference) * factor
+    require_finite(*values)
+    return values
+
+
+def check_size(samples: int, alternatives: int, criteria: int) -> None:
+    """Refuse a run over :data:`MAX_SAMPLES`, :data:`MAX_SAMPLE_WEIGHTS` or :data:`MAX_WORK`.
+
+    Raises:
+        InputTooLarge: naming ``samples`` and the limit, before any work.
+    """
+    if samples > MAX_SAMPLES:
+        raise InputTooLarge(
+            [Problem("samples", f"too many ({samples}; høyst {MAX_SAMPLES} trekninger)")]
+        )
+    if samples * criteria > MAX_SAMPLE_WEIGHTS or samples * alternatives * criteria > MAX_WORK:
+        most = min(MAX_SAMPLE_WEIGHTS // criteria, MAX_WORK // (alternatives * criteria))
+        raise InputTooLarge(
+            [
+                Problem(
+                    "samples",
+                    f"too many for this problem ({samples} trekninger × {alternatives} "
+                    f"alternativer × {criteria} kriterier; høyst {most} trekninger her)",
+                )
+            ]
+        )
 
 
 def smaa(
@@ -234,9 +279,14 @@ def smaa(
         raise InputError([Problem("alternatives", "empty matrix (ingen data å analysere)")])
     if samples < 1:
         raise InputError([Problem("samples", "must be at least 1")])
+    check_size(samples, m, n)
+    if not (np.isfinite(score_low).all() and np.isfinite(score_high).all()):
+        raise InputError(
+            [Problem("alternatives", "not finite (NaN eller uendelig er ikke tillatt)")]
+        )
+    value_low, value_high = _values(score_low, score_high, np.asarray(is_cost, bool), scale_bounds)
     rng = np.random.Generator(np.random.PCG64(seed))
     weights = sample_weights(rng, weight_low, weight_high, samples)
-    value_low, value_high = _values(score_low, score_high, np.asarray(is_cost, bool), scale_bounds)
     value_span = value_high - value_low
     stochastic = bool(np.any(value_span != 0))
     block = max(1, _BLOCK_ELEMENTS // (m * n)) if stochastic else max(1, _BLOCK_ELEMENTS // m)

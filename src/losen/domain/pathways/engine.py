@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from losen.domain.errors import LosenDomainError
 from losen.domain.instruments.model import ScoreResult, SeverityHint
 from losen.domain.pathways.table import (
     SPECIALIST_LEVELS,
@@ -35,7 +36,7 @@ from losen.domain.pathways.table import (
 MIN_DEVIATION_REASON_CHARS = 20
 
 
-class InputError(ValueError):
+class InputError(LosenDomainError, ValueError):
     """The assessment given to the table is incomplete or has values it does not know.
 
     Attributes:
@@ -147,13 +148,25 @@ def parse_input(raw: object, table: DecisionTable | None = None) -> PathwayInput
     return PathwayInput(tuple(values))
 
 
+def _shown(value: object, *, quoted: bool = True) -> str:
+    """``value`` for a message: escaped (no lone surrogate or control character), short."""
+    text = f"«{value}»" if isinstance(value, str) and quoted else repr(value)
+    text = (
+        text.encode("ascii", "backslashreplace").decode("ascii") if not text.isprintable() else text
+    )
+    return text if len(text) <= 60 else text[:59] + "…"
+
+
 def _check_value(spec: InputSpec, value: object) -> str:
     if spec.kind == "boolean":
-        return "" if isinstance(value, bool) else f"skal være true eller false, fikk {value!r}"
-    if value in spec.levels:
+        return (
+            ""
+            if isinstance(value, bool)
+            else f"skal være true eller false, fikk {_shown(value, quoted=False)}"
+        )
+    if isinstance(value, str) and value in spec.levels:
         return ""
-    shown = f"«{value}»" if isinstance(value, str) else repr(value)
-    return f"{shown} er ikke tillatt; tillatt: {', '.join(spec.levels)}"
+    return f"{_shown(value)} er ikke tillatt; tillatt: {', '.join(spec.levels)}"
 
 
 @dataclass(frozen=True, slots=True)

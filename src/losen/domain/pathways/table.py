@@ -23,13 +23,16 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
+from losen.domain.errors import InputError, LosenDomainError
+from losen.domain.safeinput import JsonSyntaxError, load_json, read_bytes
+
 TABLE_FORMAT = "losen-pathway-table/1"
 SPECIALIST_LEVELS = ("none", "consult", "refer")
 _RULE_ID = re.compile(r"^[A-Z0-9][A-Z0-9-]*$")
 _EVIDENCE = ("V", "V-draft", "V-seed", "INF", "MEM")
 
 
-class TableError(ValueError):
+class TableError(LosenDomainError, ValueError):
     """The decision table is malformed; one message per problem, each naming the field."""
 
     def __init__(self, origin: str, problems: list[str]) -> None:
@@ -453,16 +456,39 @@ def parse_table(raw: object, origin: str) -> DecisionTable:
     )
 
 
+def _problem_lines(error: InputError) -> list[str]:
+    """``path: message`` per problem; a problem with the whole file is about ``(filen)``."""
+    return [
+        str(problem) if problem.path else f"(filen): {problem.message}"
+        for problem in error.problems
+    ]
+
+
+MAX_TABLE_BYTES = 4 * 1024 * 1024
+"""Largest decision-table file (4 MiB; the built-in table is about 20 KiB)."""
+
+
 def load_table_file(path: Path) -> DecisionTable:
     """Read and validate a table file (a municipality's own version, for instance).
+
+    The file goes through :func:`losen.domain.safeinput.load_json` (size, nesting depth,
+    text and number checks) before it is validated.
 
     Raises:
         TableError: When the file cannot be read, is not JSON or is malformed.
     """
     try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise TableError(str(path), [f"(filen): kan ikke leses som JSON ({error})"]) from error
+        raw = load_json(
+            read_bytes(path, source="", max_bytes=MAX_TABLE_BYTES),
+            source="",
+            max_bytes=MAX_TABLE_BYTES,
+        )
+    except JsonSyntaxError as error:
+        raise TableError(
+            str(path), [f"(filen): kan ikke leses som JSON (linje {error.lineno}: {error.msg})"]
+        ) from None
+    except InputError as error:
+        raise TableError(str(path), _problem_lines(error)) from None
     return parse_table(raw, str(path))
 
 

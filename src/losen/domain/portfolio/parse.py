@@ -1,17 +1,33 @@
-"""Validated portfolio input from JSON-like data (paths as in ``candidates[7].cost``)."""
+"""Validated portfolio input from JSON-like data (paths as in ``candidates[7].cost``).
+
+Limits, checked before any other work (``docs/reference/decision-engine.md``, «Input
+limits»): at most :data:`MAX_CANDIDATES` candidates, :data:`MAX_CONSTRAINTS` side constraints
+and :data:`MAX_REFERENCES` ids named in ``requires`` and constraints together; the budget,
+costs, values and amounts within ±10^15 (:data:`losen.domain.mcda.parse.MAX_VALUE`); ids,
+names and groups are text without lone surrogates, NUL or control characters.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
-from losen.domain.errors import InputError, Problem
-from losen.domain.mcda.parse import is_number, number_problem
+from losen.domain.errors import InputError, InputTooLarge, Problem
+from losen.domain.mcda.parse import is_number, number_problem, text_error
 from losen.domain.portfolio.model import (
     Candidate,
     ConstraintType,
     PortfolioProblem,
     SideConstraint,
 )
+
+MAX_CANDIDATES = 50_000
+"""Most candidates (the benchmark proves 5 000 optimal in a few seconds)."""
+
+MAX_CONSTRAINTS = 10_000
+"""Most side constraints."""
+
+MAX_REFERENCES = 1_000_000
+"""Most ids named in ``requires`` lists and constraints' ``ids``, all together."""
 
 _CANDIDATE_FIELDS = {"id", "name", "cost", "value", "mandatory", "group", "requires", "description"}
 
@@ -26,9 +42,13 @@ def _candidate(path: str, raw: object, problems: list[Problem]) -> Candidate | N
         problems.append(Problem(f"{path}.id", "missing (mangler)"))
     elif not isinstance(candidate_id, str) or not candidate_id.strip():
         problems.append(Problem(f"{path}.id", "not a non-empty string (må være tekst)"))
+    elif (problem := text_error(f"{path}.id", candidate_id)) is not None:
+        problems.append(problem)
     name = raw.get("name", candidate_id)
     if not isinstance(name, str):
         problems.append(Problem(f"{path}.name", "not a string (må være tekst)"))
+    elif (problem := text_error(f"{path}.name", name)) is not None:
+        problems.append(problem)
     for key in ("cost", "value"):
         problem = number_problem(f"{path}.{key}", raw.get(key), allow_negative=key != "cost")
         if problem:
@@ -39,6 +59,8 @@ def _candidate(path: str, raw: object, problems: list[Problem]) -> Candidate | N
     group = raw.get("group")
     if group is not None and (not isinstance(group, str) or not group):
         problems.append(Problem(f"{path}.group", "not a non-empty string (må være tekst)"))
+    elif group is not None and (problem := text_error(f"{path}.group", group)) is not None:
+        problems.append(problem)
     requires = raw.get("requires", [])
     if requires is None:
         requires = []
@@ -48,6 +70,8 @@ def _candidate(path: str, raw: object, problems: list[Problem]) -> Candidate | N
     for k, item in enumerate(requires):
         if not isinstance(item, str):
             problems.append(Problem(f"{path}.requires[{k}]", "not a string (må være tekst)"))
+        elif (problem := text_error(f"{path}.requires[{k}]", item)) is not None:
+            problems.append(problem)
     for key in raw:
         if key not in _CANDIDATE_FIELDS:
             problems.append(Problem(f"{path}.{key}", "unknown field (ukjent felt)"))
@@ -84,7 +108,8 @@ def _constraint(
             problems.append(Problem(f"{path}.ids[{k}]", "not a string (må være tekst)"))
         elif item not in known:
             problems.append(Problem(f"{path}.ids[{k}]", f"unknown candidate '{item}'"))
-    if len(set(ids)) != len(ids):
+    named = [item for item in ids if isinstance(item, str)]
+    if len(set(named)) != len(named):
         problems.append(Problem(f"{path}.ids", "duplicate id (samme id flere ganger)"))
     limit = 0.0
     if kind in ("min_count", "max_count"):
@@ -115,14 +140,58 @@ def _constraint(
     return SideConstraint(ConstraintType(kind), tuple(ids), limit)
 
 
+def _count(value: object) -> int:
+    return len(value) if isinstance(value, list) else 0
+
+
+def _check_size(data: Mapping[str, object]) -> None:
+    """Refuse a problem over the size limits before looking at its entries."""
+    candidates, constraints = data.get("candidates"), data.get("constraints")
+    problems = []
+    if _count(candidates) > MAX_CANDIDATES:
+        problems.append(
+            Problem(
+                "candidates",
+                f"too many ({_count(candidates)}; høyst {MAX_CANDIDATES} kandidater)",
+            )
+        )
+    if _count(constraints) > MAX_CONSTRAINTS:
+        problems.append(
+            Problem(
+                "constraints",
+                f"too many ({_count(constraints)}; høyst {MAX_CONSTRAINTS} krav)",
+            )
+        )
+    if not problems:
+        references = sum(
+            _count(entry.get(key))
+            for entries, key in ((candidates, "requires"), (constraints, "ids"))
+            for entry in (entries if isinstance(entries, list) else [])
+            if isinstance(entry, Mapping)
+        )
+        if references > MAX_REFERENCES:
+            problems.append(
+                Problem(
+                    "",
+                    f"too many references ({references} id-er i requires og ids; "
+                    f"høyst {MAX_REFERENCES})",
+                )
+            )
+    if problems:
+        raise InputTooLarge(problems)
+
+
 def parse_portfolio(data: object) -> PortfolioProblem:
     """Validate ``optimize`` input and build a :class:`PortfolioProblem`.
 
     Raises:
+        InputTooLarge: over :data:`MAX_CANDIDATES`, :data:`MAX_CONSTRAINTS` or
+            :data:`MAX_REFERENCES`, before anything else.
         InputError: listing every problem, e.g. ``candidates[7].cost: negative``.
     """
     if not isinstance(data, Mapping):
         raise InputError([Problem("", "not a JSON object (inndata må være et JSON-objekt)")])
+    _check_size(data)
     problems: list[Problem] = []
     for key in data:
         if key not in ("budget", "candidates", "constraints"):
