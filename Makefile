@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 LOCALES := $(wildcard src/losen/web/locale/*/LC_MESSAGES/django.po src/losen/apps/*/locale/*/LC_MESSAGES/django.po)
 
-.PHONY: demo test setup setup-test messages messages-update lint check bench clean
+.PHONY: demo test setup setup-test messages messages-update lint check security bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -57,7 +57,12 @@ lint: setup
 check: setup
 	DJANGO_SETTINGS_MODULE=losen.web.settings.test $(BIN)/losen manage makemigrations --check --dry-run
 
-test: setup-test lint check
+# Static security analysis of Losen's own code: any finding of high severity fails the build
+# (a finding that is not a fault is marked in the code with `# nosec B### reason`).
+security: setup
+	$(BIN)/bandit --recursive src --severity-level high --quiet
+
+test: setup-test lint check security
 	$(BIN)/pytest -n 2 --dist loadgroup
 
 # Benchmarks need only the Python environment; every suite in benchmarks/ runs in one process.

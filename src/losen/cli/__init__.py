@@ -98,6 +98,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return EXIT_CHECK_FAILED
+    except Exception as error:
+        # A setting is missing or wrong (LOSEN_SECRET_KEY, DATABASE_URL): its message says
+        # what to fix; a traceback would only hide it.
+        exceptions = sys.modules.get("django.core.exceptions")
+        if exceptions is not None and isinstance(error, exceptions.ImproperlyConfigured):
+            print(f"losen: {error}", file=sys.stderr)
+            return EXIT_BAD_INPUT
+        raise
 
 
 def setup_django() -> None:

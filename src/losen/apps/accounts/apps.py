@@ -6,3 +6,6 @@ class AccountsConfig(AppConfig):
     name = "losen.apps.accounts"
     label = "accounts"
     verbose_name = _("Kommuner, enheter og brukere")
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401 - connects the failed-login audit

@@ -121,3 +121,23 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user.username}: {self.role} i {self.municipality.number}"
+
+
+class RateWindow(models.Model):
+    """A counter for one rate limit and one client, over one fixed time window.
+
+    ``key`` is a keyed hash (never a raw address or username); the row is counted up with
+    a row lock, so two requests at once cannot both pass a limit they share. Expired rows are
+    removed as new windows start. See :mod:`losen.apps.accounts.throttle`.
+    """
+
+    key = models.CharField(max_length=64, unique=True)
+    count = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("teller for fartsgrense")
+        verbose_name_plural = _("tellere for fartsgrenser")
+
+    def __str__(self) -> str:
+        return f"{self.key[:8]}…: {self.count}"

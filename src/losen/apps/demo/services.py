@@ -15,6 +15,7 @@ import secrets
 from dataclasses import dataclass, field
 
 from django.apps import apps
+from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 
 from losen.apps.accounts.models import Municipality, Role, UnitKind, User
@@ -149,9 +150,24 @@ def _module_builders():
             yield builder
 
 
+def check_demo_password(password: str) -> None:
+    """Refuse a chosen demo password the accounts' validators refuse (at least 12 characters).
+
+    Raises :class:`django.core.exceptions.ValidationError` with the validators' messages.
+    """
+    validate_password(password)
+
+
 def load_demo(*, password: str | None = None, seed: int = 2026) -> tuple[str, list[str]]:
-    """Create or reset the demo; return the password every demo user got and a summary."""
-    password = password or generate_password()
+    """Create or reset the demo; return the password every demo user got and a summary.
+
+    A chosen *password* must pass the same validators as every other account; nothing is
+    changed when it does not.
+    """
+    if password is None:
+        password = generate_password()
+    else:
+        check_demo_password(password)
     with transaction.atomic():
         _remove_previous_demo()
         fjordvik = create_municipality(actor=None, is_synthetic=True, **FJORDVIK)

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import hashlib
-
 from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from losen.apps.accounts import throttle
 from losen.apps.accounts.access import get_for_municipality, member_required
+from losen.apps.accounts.client import client_address
 from losen.apps.accounts.models import Municipality, Role
 from losen.apps.insight import queries as insight_queries
 from losen.apps.insight import services as insight_services
@@ -597,15 +596,23 @@ def followup_evaluate(request, external_id):
 # --- Public pages (no login) ----------------------------------------------------------------
 
 
-def _client_key(request, token: str) -> str:
-    """A hashed client address: the raw address is never stored."""
-    address = request.META.get("REMOTE_ADDR", "")
-    digest = hashlib.sha256(f"{settings.SECRET_KEY}|{address}|{token}".encode()).hexdigest()
-    return f"priorities:consultation:{digest}"
-
-
 def _rate_limit() -> tuple[int, int]:
+    """Answers one participant may give one consultation: (count, seconds)."""
     return getattr(settings, "PRIORITIES_CONSULTATION_RATE", (10, 3600))
+
+
+def _within_rate_limit(request, token: str) -> bool:
+    """Count one answer from this participant; ``False`` when they have given their share.
+
+    The participant is the client address (from the trusted proxy's header when one is
+    configured, :func:`losen.apps.accounts.client.client_address`), per consultation. The
+    count is checked and raised in one locked step, and only a keyed hash of address and
+    consultation is stored.
+    """
+    limit, seconds = _rate_limit()
+    return throttle.hit(
+        "consultation", f"{client_address(request)}|{token}", limit=limit, seconds=seconds
+    )
 
 
 def public_consultation(request, token):
@@ -620,16 +627,11 @@ def public_consultation(request, token):
         return render(request, "priorities/public_unavailable.html", {"consultation": consultation})
     limited = False
     form = SubmissionForm(request.POST or None)
-    if request.method == "POST" and consultation.is_open:
-        key = _client_key(request, token)
-        limit, seconds = _rate_limit()
-        count = cache.get(key, 0)
-        if count >= limit:
-            limited = True
-        elif form.is_valid():
-            cache.set(key, count + 1, seconds)
+    if request.method == "POST" and consultation.is_open and form.is_valid():
+        if _within_rate_limit(request, token):
             services.submit(consultation=consultation, cleaned=form.cleaned_data)
             return redirect("public:consultation_thanks", token=token)
+        limited = True
     response = render(
         request,
         "priorities/public_consultation.html",

@@ -35,6 +35,20 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+
+
+def _positive_int(name: str, default: int) -> int:
+    """A whole number above zero from the environment, or a message that says what to write."""
+    text = os.environ.get(name, "").strip()
+    if not text:
+        return default
+    if not text.isdigit() or int(text) < 1:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(f"{name} må være et helt tall over 0 (nå: «{text}»).")
+    return int(text)
+
+
 DEBUG = False
 ALLOWED_HOSTS = [
     h.strip() for h in os.environ.get("LOSEN_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
@@ -62,6 +76,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "losen.web.security.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # --- Faults and load (sessions refreshed sparingly; database outages answer 503) ---
@@ -180,15 +195,48 @@ LOSEN_SESSION_REFRESH_SECONDS = 5 * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True  # no script reads it; forms carry the token
 
-# Login rate limit (django-axes): five failures lock the username from that address for 15 min.
+
+# --- Sign-in and client address -----------------------------------------------------------------
+# The proxies (addresses or CIDR networks, comma-separated) whose X-Forwarded-For is believed;
+# the client address is then the right-most entry that is not one of them. Without any, the
+# header is ignored and REMOTE_ADDR is the client. See losen.apps.accounts.client.
+def _trusted_proxies() -> list[str]:
+    import ipaddress
+
+    entries = [p.strip() for p in os.environ.get("LOSEN_TRUSTED_PROXIES", "").split(",")]
+    for entry in filter(None, entries):
+        try:
+            ipaddress.ip_network(entry, strict=False)
+        except ValueError:
+            from django.core.exceptions import ImproperlyConfigured
+
+            raise ImproperlyConfigured(
+                f"LOSEN_TRUSTED_PROXIES: «{entry}» er ikke en IP-adresse eller et nett (skriv "
+                "for eksempel 10.0.0.5 eller 10.0.0.0/24, skilt med komma)."
+            ) from None
+    return [entry for entry in entries if entry]
+
+
+LOSEN_TRUSTED_PROXIES = _trusted_proxies()
+
+# Login rate limit (django-axes, losen.apps.accounts.throttle): five failures lock a user name
+# from that client address for 15 minutes; 40 failures from one address, whatever the names,
+# lock the address. The lock answers 429 with the same page for every user name.
 AXES_FAILURE_LIMIT = 5
+LOSEN_LOGIN_FAILURES_PER_ADDRESS = _positive_int("LOSEN_LOGIN_FAILURES_PER_ADDRESS", 40)
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "losen.apps.accounts.throttle.LoginThrottle"
+AXES_CLIENT_IP_CALLABLE = "losen.apps.accounts.client.client_address"
+AXES_USERNAME_CALLABLE = "losen.apps.accounts.throttle.username_key"  # a keyed hash, not the text
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = False  # the failure log would store usernames and addresses
+AXES_DISABLE_ACCESS_LOG = True  # logins are in the audit log; no second, unpruned record
+# --- end sign-in and client address ---
 
 # OpenID Connect (HelseID, Entra ID): off by default, switched on by environment.
 OIDC_ENABLED = os.environ.get("LOSEN_OIDC_ENABLED", "").lower() in {"1", "true", "yes"}
