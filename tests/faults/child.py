@@ -5,6 +5,8 @@ every table Losen's models use (two snapshots that are equal mean nothing was ad
 removed), whether the audit chain verifies, and on SQLite the result of ``PRAGMA
 integrity_check``.
 
+``python -m tests.faults.child leader PASSWORD`` makes a municipality and its leader.
+
 ``python -m tests.faults.child decision REFERENCE`` registers a decision for a demo person as
 the caseworker does (:func:`losen.apps.cases.services.record_decision`), but stops after the
 decision row and its audit entry are written and before the transaction commits: it prints
@@ -83,6 +85,23 @@ def main(argv: list[str]) -> int:
         print(json.dumps(snapshot()))
     elif argv[0] == "decision":
         hang_in_decision(argv[1])
+    elif argv[0] == "leader":
+        from losen.apps.accounts.models import Role
+        from losen.apps.accounts.services import create_municipality, create_user
+
+        municipality = create_municipality(
+            actor=None, number="4699", name="Fjordvik", is_synthetic=True
+        )
+        create_user(
+            actor=None,
+            username="leder",
+            password=argv[1],
+            municipality=municipality,
+            roles=[Role.LEDER],
+            is_synthetic=True,
+            check_password_strength=False,
+        )
+        print(json.dumps(True))
     elif argv[0] == "decision-exists":
         from losen.apps.cases.models import ServiceDecision
 
