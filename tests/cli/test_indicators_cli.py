@@ -98,7 +98,7 @@ def test_a_file_that_is_not_statistics_exits_2(capsys):
 def test_missing_file_exits_2(capsys):
     assert main(["indicators", "import", "finnes-ikke.json"]) == 2
     captured = capsys.readouterr()
-    assert captured.out == "" and "kan ikke lese finnes-ikke.json" in captured.err
+    assert captured.out == "" and "finnes-ikke.json: fila finnes ikke" in captured.err
 
 
 @pytest.mark.django_db

@@ -119,7 +119,7 @@ def test_xlsx_region_code_that_lost_its_zero() -> None:
 
 def test_xlsx_that_is_not_a_workbook() -> None:
     result = parse(b"PK\x03\x04 not really a zip")
-    assert not result.ok and result.problems[0].message.startswith("not a readable XLSX file")
+    assert not result.ok and result.problems[0].message.startswith("er ikke en XLSX-fil")
 
 
 def test_duplicate_rows_are_refused() -> None:

@@ -100,13 +100,34 @@ class ImportForm(forms.Form):
         help_text=_("Bare når fila ikke sier det selv."),
     )
 
+    def __init__(self, *args, upload_too_large: bool = False, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.upload_too_large = upload_too_large
+
+    def clean(self):
+        data = super().clean()
+        if self.upload_too_large:
+            # The upload was cut off as it arrived (see .uploads); the file is not here.
+            self.errors.pop("file", None)
+            self.add_error("file", self.too_large_message())
+        return data
+
+    @staticmethod
+    def too_large_message() -> str:
+        return _(
+            "Fila er større enn 20 MB. Store nasjonale tabeller importeres "
+            "med kommandoen «losen indicators import»."
+        )
+
     def clean_file(self):
+        from .uploads import check_upload
+
         upload = self.cleaned_data["file"]
         if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(self.too_large_message())
+        problem = check_upload(upload, MAX_UPLOAD_BYTES)
+        if problem:
             raise forms.ValidationError(
-                _(
-                    "Fila er større enn 20 MB. Store nasjonale tabeller importeres "
-                    "med kommandoen «losen indicators import»."
-                )
+                _("Fila kan ikke importeres: %(problem)s") % {"problem": problem}
             )
         return upload

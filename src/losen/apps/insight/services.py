@@ -255,6 +255,7 @@ def import_file(
     source: str | None = None,
     table: str | None = None,
     progress: ProgressCallback | None = None,
+    limits: ind.ReadLimits | None = None,
 ) -> ImportOutcome:
     """Read a statistics file and store it whole, or store nothing and return every problem.
 
@@ -266,6 +267,8 @@ def import_file(
         source: Publisher for files that do not name one (FHI JSON-stat).
         table: Table id for files that do not name one.
         progress: Called with :class:`Progress` as the import goes.
+        limits: Size limits of the file (:class:`~losen.domain.indicators.ReadLimits`); the
+            web import's when not given, ``COMMAND_LINE_LIMITS`` for the command line.
     """
     steps = import_steps(
         actor=actor,
@@ -274,6 +277,7 @@ def import_file(
         municipality=municipality,
         source=source,
         table=table,
+        limits=limits,
     )
     return _drive(steps, progress)
 
@@ -322,6 +326,7 @@ def import_steps(
     municipality=None,
     source: str | None = None,
     table: str | None = None,
+    limits: ind.ReadLimits | None = None,
 ):
     """The import as a generator of :class:`Progress`; its return value is the outcome.
 
@@ -329,7 +334,9 @@ def import_steps(
     half-way rolls the transaction back, so nothing is stored.
     """
     yield Progress("lest", 0, len(data))
-    result = ind.parse(data, file_name, source=source, table=table, regions=region_register())
+    result = ind.parse(
+        data, file_name, source=source, table=table, regions=region_register(), limits=limits
+    )
     if not result.ok:
         return ImportOutcome(result.format, problems=tuple(str(p) for p in result.problems))
     yield Progress("lest", len(data), len(data))

@@ -7,6 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.shortcuts import render
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from losen.apps.accounts.access import member_required
 from losen.apps.accounts.models import Role
@@ -217,11 +218,26 @@ def _visible_batches(request):
     )
 
 
+@csrf_exempt  # the CSRF check runs in _imports, after the upload's size limit is in place
 @member_required(*INSIGHT_ROLES)
 def imports(request):
+    from .forms import MAX_UPLOAD_BYTES
+    from .uploads import limit_uploads
+
+    # Before anything reads the request body: CsrfViewMiddleware would read it (and store an
+    # upload of any size in a temporary file) if the view were not exempt from it here.
+    handler = limit_uploads(request, MAX_UPLOAD_BYTES)
+    return _imports(request, handler)
+
+
+@csrf_protect
+def _imports(request, handler):
     from .forms import ImportForm
 
-    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        form = ImportForm(request.POST, request.FILES or None, upload_too_large=handler.exceeded)
+    else:
+        form = ImportForm()
     if request.method == "POST" and form.is_valid():
         return _stream_import(request, form)
     batches = list(_visible_batches(request).select_related("municipality")[:50])

@@ -191,10 +191,13 @@ def _summary(outcome, file_name: str) -> str:
 
 
 def import_command(args) -> int:
-    try:
-        data = args.file.read_bytes()
-    except OSError as error:
-        raise CommandError(f"kan ikke lese {args.file}: {error.strerror or error}") from error
+    from losen.domain import safeinput
+    from losen.domain.indicators import COMMAND_LINE_LIMITS
+
+    # At most the limit (and one byte) is read, whatever the file is (a device, a pipe).
+    data = safeinput.read_bytes(
+        args.file, source=str(args.file), max_bytes=COMMAND_LINE_LIMITS.max_bytes
+    )
     setup_django()
     from losen.apps.insight.services import import_file
 
@@ -207,6 +210,7 @@ def import_command(args) -> int:
         source=args.source,
         table=args.table,
         progress=ProgressBar(),
+        limits=COMMAND_LINE_LIMITS,
     )
     if not outcome.ok:
         return _report_problems(args.file.name, outcome.problems)
@@ -251,10 +255,14 @@ def _write(body: bytes, output: Path | None) -> None:
 
 
 def _read(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except OSError as error:
-        raise CommandError(f"kan ikke lese {path}: {error.strerror or error}") from error
+    """A register or weights file (a few hundred kB in practice), read within a limit."""
+    from losen.domain import safeinput
+
+    return safeinput.read_bytes(path, source=str(path), max_bytes=REGISTER_FILE_BYTES)
+
+
+#: The largest KLASS change list, KommSummer or weights file ``harmonise`` reads.
+REGISTER_FILE_BYTES = 32 * 1024 * 1024
 
 
 def harmonise_command(args) -> int:

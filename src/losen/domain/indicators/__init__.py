@@ -14,6 +14,7 @@ injected transport. The API the rest of Losen calls:
 See ``docs/reference/indicators.md``.
 """
 
+from losen.domain.indicators._common import COMMAND_LINE_LIMITS, ReadLimits
 from losen.domain.indicators.compare import Comparison, ComparisonPoint, compare
 from losen.domain.indicators.export import to_csv, to_json
 from losen.domain.indicators.fetch import FetchError, Limits, StatClient, parse_responses
@@ -55,6 +56,7 @@ from losen.domain.indicators.transport import HttpRequest, HttpResponse, UrllibT
 
 __all__ = [
     "ATTRIBUTION",
+    "COMMAND_LINE_LIMITS",
     "STATUS_MEANINGS",
     "TEMPLATE_KINDS",
     "AgeBand",
@@ -75,6 +77,7 @@ __all__ = [
     "ParseResult",
     "Problem",
     "RateResult",
+    "ReadLimits",
     "SplitWeight",
     "StatClient",
     "UrllibTransport",

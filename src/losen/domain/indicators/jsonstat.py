@@ -17,13 +17,16 @@ collected before returning, and each message names its place.
 from __future__ import annotations
 
 import itertools
-import json
 import math
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
+from losen.domain.errors import InputError
 from losen.domain.indicators._common import (
+    checked_text,
+    load_exact_json,
+    problems_of,
     short_source,
     table_from_label,
     updated_date,
@@ -48,6 +51,8 @@ _KLASS_REGION_URNS = ("klass:131", "klass:104", "klass:231")
 
 #: At most this many problems of one kind are listed; the rest are counted.
 MAX_LISTED = 20
+#: The most cells of one cube read when the caller gives no limit (the command line's).
+MAX_CELLS = 10_000_000
 
 
 class _Problems:
@@ -78,6 +83,7 @@ def parse_jsonstat(
     source: str | None = None,
     table: str | None = None,
     regions: RegionRegister | None = None,
+    max_cells: int | None = None,
 ) -> ParseResult:
     """Read one JSON-stat dataset into tidy observations.
 
@@ -87,6 +93,8 @@ def parse_jsonstat(
         table: Overrides the table id (needed for FHI, whose responses carry none).
         regions: The register the region dimension's codes are checked against (the shipped
             one when not given).
+        max_cells: The most cells (the product of ``size``) read; a cube of more is refused
+            before any cell is made (:data:`MAX_CELLS` when not given).
 
     Returns:
         A :class:`ParseResult` with all observations, or with every problem found and none.
@@ -95,13 +103,15 @@ def parse_jsonstat(
     if isinstance(data, Mapping):
         doc: Any = data
     else:
-        text = data.decode("utf-8-sig") if isinstance(data, bytes) else data
         try:
-            doc = json.loads(text, parse_float=Decimal)
-        except json.JSONDecodeError as err:
-            return ParseResult(
-                FORMAT, problems=(Problem(f"line {err.lineno}", f"not valid JSON: {err.msg}"),)
+            text = (
+                checked_text(data, what="en JSON-tekst", source="")
+                if isinstance(data, bytes)
+                else data
             )
+            doc = load_exact_json(text, source="")
+        except InputError as error:
+            return ParseResult(FORMAT, problems=problems_of(error))
     if not isinstance(doc, Mapping):
         return ParseResult(FORMAT, problems=(Problem("", "JSON-stat must be a JSON object"),))
 
@@ -121,6 +131,14 @@ def parse_jsonstat(
             codes_by_dim[dim_id] = codes
 
     cell_count = math.prod(sizes) if sizes else 0
+    limit = MAX_CELLS if max_cells is None else max_cells
+    if cell_count > limit:
+        problems.add(
+            "size",
+            f"kuben har {cell_count} celler ({' × '.join(map(str, sizes))}); høyst {limit} "
+            "kan leses; hent eller importer den i deler",
+        )
+        return ParseResult(FORMAT, problems=problems.finish())
     values = _values(dataset.get("value"), cell_count, ids, sizes, problems)
     statuses = _statuses(dataset.get("status"), cell_count, problems)
 

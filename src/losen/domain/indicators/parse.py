@@ -10,19 +10,21 @@ from __future__ import annotations
 
 import csv
 import io
-import json
-from decimal import Decimal
 
+from losen.domain.errors import InputError
+from losen.domain.indicators._common import (
+    ReadLimits,
+    checked_text,
+    load_exact_json,
+    problems_of,
+    wide_encoding,
+    wide_encoding_message,
+)
 from losen.domain.indicators.export import JSON_FORMAT, parse_losen_json
 from losen.domain.indicators.jsonstat import parse_jsonstat
 from losen.domain.indicators.model import Observation, ParseResult, Problem
 from losen.domain.indicators.register import RegionRegister
-from losen.domain.indicators.ssb_csv import (
-    decode_text,
-    parse_ssb_csv,
-    wide_encoding,
-    wide_encoding_message,
-)
+from losen.domain.indicators.ssb_csv import decode_text, parse_ssb_csv
 from losen.domain.indicators.templates import (
     looks_like_template,
     parse_template_csv,
@@ -30,10 +32,12 @@ from losen.domain.indicators.templates import (
 )
 
 _ZIP_SIGNATURE = b"PK\x03\x04"
+#: How much of a text file the format is told from.
+_SNIFF_CHARS = 64 * 1024
 
 
 def detect_format(data: bytes) -> str:
-    """Name the format of a file from its content.
+    """Name the format of a file from its content (its first bytes).
 
     Returns one of ``mal-xlsx``, ``losen-observasjoner``, ``jsonstat2``, ``mal-csv``,
     ``ssb-csv``, ``utf-16`` (or ``utf-32``: text in an encoding Losen does not read) or
@@ -44,7 +48,7 @@ def detect_format(data: bytes) -> str:
     wide = wide_encoding(data)
     if wide is not None:
         return wide.lower()
-    text = decode_text(data)
+    text = decode_text(data[: _SNIFF_CHARS * 4])[:_SNIFF_CHARS]
     stripped = text.lstrip()
     if stripped.startswith("{"):
         if f'"{JSON_FORMAT}"' in stripped[:200]:
@@ -53,9 +57,12 @@ def detect_format(data: bytes) -> str:
     lines = [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
     if not lines:
         return "ukjent"
-    first = lines[0]
+    first = lines[0].replace("\x00", "")
     delimiter = max((";", ",", "\t"), key=first.count)
-    header = next(csv.reader(io.StringIO(first), delimiter=delimiter), [])
+    try:
+        header = next(csv.reader(io.StringIO(first), delimiter=delimiter), [])
+    except csv.Error:
+        header = []
     if looks_like_template(header):
         return "mal-csv"
     if ";" in text[:2000]:
@@ -70,8 +77,15 @@ def parse(
     source: str | None = None,
     table: str | None = None,
     regions: RegionRegister | None = None,
+    limits: ReadLimits | None = None,
 ) -> ParseResult:
     """Read any supported file into tidy observations, or into every problem it has.
+
+    Hostile or careless input gets a problem, never an exception: a file over the size limit,
+    UTF-16, bytes that are not text, JSON nested too deep, a lone surrogate or NUL, numbers
+    too long to be numbers, a decompression bomb dressed as XLSX, more rows or cells than the
+    limits (checked while streaming, the template's header on its first row before the rest
+    is read). The checks are :mod:`losen.domain.safeinput`'s, with the limits in *limits*.
 
     Args:
         data: The file's bytes.
@@ -81,51 +95,103 @@ def parse(
         table: Table id, for files that do not say (FHI JSON-stat, CSV without a title line).
         regions: The register region codes are checked against; the shipped one
             (:func:`~losen.domain.indicators.register.default_register`) when not given.
+        limits: Sizes above which the file is refused; the web import's by default
+            (:class:`~losen.domain.indicators._common.ReadLimits`).
 
     Returns:
         A :class:`ParseResult`. When ``problems`` is not empty, ``observations`` is empty.
     """
-    fmt = detect_format(data)
-    if fmt in ("utf-16", "utf-32"):
+    limits = limits or ReadLimits()
+    name = filename or "fila"
+    if len(data) > limits.max_bytes:
         return ParseResult(
-            fmt, problems=(Problem(filename or "", wide_encoding_message(fmt.upper())),)
-        )
-    if fmt == "mal-xlsx":
-        result = parse_template_xlsx(data, regions=regions)
-    elif fmt == JSON_FORMAT:
-        try:
-            doc = json.loads(decode_text(data), parse_float=Decimal)
-        except json.JSONDecodeError as err:
-            return ParseResult(fmt, problems=(Problem(f"line {err.lineno}", err.msg),))
-        result = parse_losen_json(doc, regions=regions)
-    elif fmt == "jsonstat2":
-        result = parse_jsonstat(data, source=source, table=table, regions=regions)
-    elif fmt == "mal-csv":
-        result = parse_template_csv(data, regions=regions)
-    elif fmt == "ssb-csv":
-        result = parse_ssb_csv(data, source=source, table=table, regions=regions)
-    else:
-        name = filename or "the file"
-        return ParseResult(
-            fmt,
+            "ukjent",
             problems=(
                 Problem(
                     name,
-                    "format not recognised (expected JSON-stat 2.0, an SSB CSV export, "
-                    "or a Losen template in CSV or XLSX)",
+                    f"fila er {_megabytes(len(data))}; høyst {_megabytes(limits.max_bytes)} "
+                    "kan importeres her",
                 ),
             ),
         )
+    fmt = detect_format(data)
+    try:
+        result = _read(data, fmt, name, source=source, table=table, regions=regions, limits=limits)
+    except InputError as error:
+        return ParseResult(fmt, problems=problems_of(error))
     if not result.ok or fmt == "jsonstat2":
         # A JSON-stat cube has one cell per combination of its dimensions' codes, each code
         # once in its dimension (the reader refuses a repeated one), and every dimension is
         # part of the key: it cannot hold a key twice. Not looking saves half a second on a
         # national table.
         return result
+    if len(result.observations) > limits.max_observations:
+        return ParseResult(
+            result.format,
+            problems=(
+                Problem(
+                    name,
+                    f"fila har {len(result.observations)} observasjoner; høyst "
+                    f"{limits.max_observations} kan importeres her",
+                ),
+            ),
+        )
     duplicates = find_duplicates(result.observations)
     if duplicates:
         return ParseResult(result.format, problems=duplicates)
     return result
+
+
+def _megabytes(count: int) -> str:
+    return f"{count / (1024 * 1024):.1f} MB".replace(".", ",")
+
+
+def _read(
+    data: bytes,
+    fmt: str,
+    name: str,
+    *,
+    source: str | None,
+    table: str | None,
+    regions: RegionRegister | None,
+    limits: ReadLimits,
+) -> ParseResult:
+    """Read *data* in the detected format; a refusal of the safe readers is raised."""
+    if fmt in ("utf-16", "utf-32"):
+        return ParseResult(fmt, problems=(Problem(name, wide_encoding_message(fmt.upper())),))
+    if fmt == "mal-xlsx":
+        return parse_template_xlsx(data, regions=regions, limits=limits, name=name)
+    what = "en JSON-tekst" if fmt in (JSON_FORMAT, "jsonstat2") else "en CSV-tekst"
+    text = checked_text(data, source=name, what=what)
+    if fmt == JSON_FORMAT:
+        doc = load_exact_json(text, source=name)
+        if not isinstance(doc, dict):
+            return ParseResult(fmt, problems=(Problem(name, "not a JSON object"),))
+        return parse_losen_json(doc, regions=regions)
+    if fmt == "jsonstat2":
+        return parse_jsonstat(
+            load_exact_json(text, source=name),
+            source=source,
+            table=table,
+            regions=regions,
+            max_cells=limits.max_observations,
+        )
+    if fmt == "mal-csv":
+        return parse_template_csv(text, regions=regions, limits=limits, name=name)
+    if fmt == "ssb-csv":
+        return parse_ssb_csv(
+            text, source=source, table=table, regions=regions, limits=limits, name=name
+        )
+    return ParseResult(
+        fmt,
+        problems=(
+            Problem(
+                name,
+                "format not recognised (expected JSON-stat 2.0, an SSB CSV export, "
+                "or a Losen template in CSV or XLSX)",
+            ),
+        ),
+    )
 
 
 def observation_key(obs: Observation) -> tuple[object, ...]:

@@ -21,9 +21,6 @@ How a code of year *Y* reaches today's codes (:meth:`MunicipalityRegistry.map_to
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -31,6 +28,10 @@ from datetime import date
 from decimal import Decimal
 from functools import cached_property
 
+from losen.domain import safeinput
+from losen.domain.errors import InputError
+from losen.domain.errors import Problem as ErrorProblem
+from losen.domain.indicators._common import parse_number
 from losen.domain.indicators.model import Problem
 
 ONE = Decimal(1)
@@ -131,27 +132,85 @@ class KommSummerCheck:
     kind: str
 
 
-def load_klass_changes(data: bytes | str) -> tuple[CodeChange, ...]:
-    """Read a KLASS ``/changes`` JSON response (``{"codeChanges": [...]}``)."""
-    doc = json.loads(data)
-    out: list[CodeChange] = []
-    for item in doc["codeChanges"]:
-        out.append(
-            CodeChange(
-                old_code=item.get("oldCode") or None,
-                new_code=item.get("newCode") or None,
-                occurred=date.fromisoformat(item["changeOccurred"]),
-                old_name=item.get("oldName") or "",
-                new_name=item.get("newName") or "",
-            )
+def load_klass_changes(
+    data: bytes | str, *, source: str = "KLASS-endringer"
+) -> tuple[CodeChange, ...]:
+    """Read a KLASS ``/changes`` JSON response (``{"codeChanges": [...]}``).
+
+    The JSON is read through :func:`losen.domain.safeinput.load_json` (size, depth, text).
+
+    Raises:
+        InputError: the file is not such a response, naming the record that is wrong.
+    """
+    doc = safeinput.load_json(data, source=source)
+    items = doc.get("codeChanges") if isinstance(doc, dict) else None
+    if not isinstance(items, list):
+        raise InputError(
+            [ErrorProblem(source, "ikke en KLASS-endringsliste (codeChanges mangler)")]
         )
+    out: list[CodeChange] = []
+    for i, item in enumerate(items):
+        try:
+            out.append(
+                CodeChange(
+                    old_code=_text(item.get("oldCode")) or None,
+                    new_code=_text(item.get("newCode")) or None,
+                    occurred=date.fromisoformat(item["changeOccurred"]),
+                    old_name=_text(item.get("oldName")),
+                    new_name=_text(item.get("newName")),
+                )
+            )
+        except (AttributeError, KeyError, TypeError, ValueError):
+            raise InputError(
+                [
+                    ErrorProblem(
+                        f"{source}: codeChanges[{i}]",
+                        "trenger oldCode/newCode som tekst og changeOccurred som en dato",
+                    )
+                ]
+            ) from None
     return tuple(out)
 
 
-def load_kommsummer(data: bytes | str) -> tuple[KommSummerRow, ...]:
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise TypeError(value)
+    return value
+
+
+def _csv_records(data: bytes | str, source: str, columns: Sequence[str]) -> list[dict[str, str]]:
+    """Rows of a CSV file with a header (``,``) as dicts, through ``safeinput.read_csv``."""
+    rows = safeinput.read_csv(data, source=source, delimiter=",", strict=False)
+    if not rows:
+        raise InputError([ErrorProblem(source, "fila er tom")])
+    header = [h.strip() for h in rows[0]]
+    missing = [c for c in columns if c not in header]
+    if missing:
+        raise InputError(
+            [ErrorProblem(f"{source}: linje 1", "mangler kolonne(r): " + ", ".join(missing))]
+        )
+    out = []
+    for number, row in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) < len(header):
+            raise InputError(
+                [
+                    ErrorProblem(
+                        f"{source}: linje {number}",
+                        f"{len(row)} felt, overskriften har {len(header)}",
+                    )
+                ]
+            )
+        out.append(dict(zip(header, row, strict=False)))
+    return out
+
+
+def load_kommsummer(data: bytes | str, *, source: str = "KommSummer") -> tuple[KommSummerRow, ...]:
     """Read the KommSummer grouping as CSV (UTF-8, ``,``); ``K.3103`` becomes ``3103``."""
-    text = data.decode("utf-8-sig") if isinstance(data, bytes) else data
-    rows = csv.DictReader(io.StringIO(text))
+    rows = _csv_records(data, source, ("GRUPPEKODE", "GRUPPETEKST", "KODE", "TEKST"))
     return tuple(
         KommSummerRow(
             group_code=row["GRUPPEKODE"].removeprefix("K.").removeprefix("K-"),
@@ -163,21 +222,32 @@ def load_kommsummer(data: bytes | str) -> tuple[KommSummerRow, ...]:
     )
 
 
-def split_weights_from_csdata(data: bytes | str, basis: str) -> tuple[SplitWeight, ...]:
+def split_weights_from_csdata(
+    data: bytes | str, basis: str, *, source: str = "vekter"
+) -> tuple[SplitWeight, ...]:
     """Read split weights from FHI's csdata redistricting table (rows with a ``weighting``).
 
     Codes there look like ``municip_nor1850``; only rows with a weight are splits.
     """
-    text = data.decode("utf-8-sig") if isinstance(data, bytes) else data
     out: list[SplitWeight] = []
-    for row in csv.DictReader(io.StringIO(text)):
+    records = _csv_records(data, source, ("weighting", "municip_code", "municip_code_end"))
+    for number, row in enumerate(records, start=2):
         if not row["weighting"].strip():
             continue
+        weight = parse_number(row["weighting"])
+        if weight is None:
+            raise InputError(
+                [
+                    ErrorProblem(
+                        f"{source}: rad {number}", f"weighting {row['weighting']!r} er ikke et tall"
+                    )
+                ]
+            )
         out.append(
             SplitWeight(
                 old_code=row["municip_code"].removeprefix("municip_nor"),
                 new_code=row["municip_code_end"].removeprefix("municip_nor"),
-                weight=Decimal(row["weighting"].strip()),
+                weight=weight,
                 basis=basis,
             )
         )

@@ -14,11 +14,19 @@ Status symbols (``.``, ``..``, ``...``, ``:``, ``-``, ``*``) are kept as statuse
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 
-from losen.domain.indicators._common import parse_number, table_from_label, vintage_for
+from losen.domain import safeinput
+from losen.domain.errors import InputError
+from losen.domain.indicators._common import (
+    ReadLimits,
+    check_line_count,
+    checked_text,
+    parse_number,
+    problems_of,
+    table_from_label,
+    vintage_for,
+)
 from losen.domain.indicators.jsonstat import MAX_LISTED
 from losen.domain.indicators.model import STATUS_MEANINGS, Observation, ParseResult, Problem
 from losen.domain.indicators.register import RegionRegister, default_register
@@ -31,32 +39,6 @@ _REGION_CELL = re.compile(
 )
 _REGION_HEADERS = {"region", "kommune", "fylke", "region/kommune", "geografi"}
 _TIME_HEADERS = {"år", "year", "tid", "time", "periode", "period"}
-
-
-def wide_encoding(data: bytes) -> str | None:
-    """``"UTF-16"`` or ``"UTF-32"`` when the bytes are text in one of those, else ``None``.
-
-    Told by the byte-order mark, or, without one, by the zero bytes every other (or three of
-    every four) byte of ASCII text has in them. Excel's «Unicode-tekst» is UTF-16.
-    """
-    head = data[:4]
-    if head.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
-        return "UTF-32"
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return "UTF-16"
-    if len(head) == 4 and head.count(0) == 3 and (head[0] or head[3]):
-        return "UTF-32"
-    if len(head) == 4 and (head[0] == head[2] == 0) != (head[1] == head[3] == 0):
-        return "UTF-16"
-    return None
-
-
-def wide_encoding_message(encoding: str) -> str:
-    """What to tell a user whose file is UTF-16 or UTF-32."""
-    return (
-        f"fila er lagret som {encoding}; lagre den som UTF-8 og prøv igjen (i Excel: "
-        "«Lagre som» → «CSV UTF-8 (kommadelt)»; en JSON-fil lagres som UTF-8 uten BOM)"
-    )
 
 
 def decode_text(data: bytes) -> str:
@@ -73,6 +55,8 @@ def parse_ssb_csv(
     source: str | None = None,
     table: str | None = None,
     regions: RegionRegister | None = None,
+    limits: ReadLimits | None = None,
+    name: str = "",
 ) -> ParseResult:
     """Read an SSB CSV export into tidy observations.
 
@@ -81,12 +65,26 @@ def parse_ssb_csv(
         source: Publisher; ``SSB`` unless given.
         table: Table id; taken from the title line when not given.
         regions: The register region codes are checked against (the shipped one if not given).
+        limits: Size, row and field limits (:func:`losen.domain.safeinput.read_csv`).
+        name: The file's name, for messages.
 
     Returns:
         All observations, or every problem with the line and column it is in.
     """
-    text = decode_text(data) if isinstance(data, bytes) else data
-    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
+    limits = limits or ReadLimits()
+    try:
+        text = checked_text(data, source=name) if isinstance(data, bytes) else data
+        check_line_count(text, source=name, max_rows=limits.max_rows)
+        rows = safeinput.read_csv(
+            text,
+            source=name,
+            delimiter=";",
+            max_bytes=max(limits.max_bytes, len(text)),
+            max_rows=limits.max_rows,
+            strict=False,
+        )
+    except InputError as error:
+        return ParseResult(FORMAT, problems=problems_of(error))
     problems: list[Problem] = []
     line = 0
     table_id = table

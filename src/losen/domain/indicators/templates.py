@@ -31,19 +31,29 @@ KORFOR's aggregated results (group, domain, colour).
 
 from __future__ import annotations
 
-import csv
 import io
+import re
+import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from losen.domain.indicators._common import parse_number, vintage_for
+from losen.domain import safeinput
+from losen.domain.errors import InputError
+from losen.domain.errors import Problem as ErrorProblem
+from losen.domain.indicators._common import (
+    ReadLimits,
+    check_line_count,
+    checked_text,
+    parse_number,
+    problems_of,
+    vintage_for,
+)
 from losen.domain.indicators.jsonstat import MAX_LISTED
 from losen.domain.indicators.model import STATUS_MEANINGS, Observation, ParseResult, Problem
 from losen.domain.indicators.register import RegionRegister, default_register
-from losen.domain.indicators.ssb_csv import decode_text
 from losen.domain.spreadsheet import append_xlsx_row, csv_writer, unescape_csv_cell
 
 COLUMNS: tuple[str, ...] = (
@@ -184,38 +194,114 @@ def expected_columns() -> str:
     )
 
 
-def parse_template_csv(data: bytes | str, *, regions: RegionRegister | None = None) -> ParseResult:
-    """Read a filled-in template (or an export) in CSV form."""
-    text = decode_text(data) if isinstance(data, bytes) else data
-    lines = [line for line in text.splitlines() if not line.startswith("#")]
-    first = next((line for line in lines if line.strip()), "")
-    delimiter = max((";", ",", "\t"), key=first.count)
-    reader = csv.reader(io.StringIO("\n".join(lines), newline=""), delimiter=delimiter)
-    rows: list[tuple[int, list[Any]]] = []
-    line_numbers = [
-        i for i, line in enumerate(text.splitlines(), start=1) if not line.startswith("#")
-    ]
-    for record in reader:
-        rows.append((line_numbers[reader.line_num - 1], [unescape_csv_cell(c) for c in record]))
-    return _parse_rows(rows, "mal-csv", place_word="line", regions=regions)
+def parse_template_csv(
+    data: bytes | str,
+    *,
+    regions: RegionRegister | None = None,
+    limits: ReadLimits | None = None,
+    name: str = "",
+) -> ParseResult:
+    """Read a filled-in template (or an export) in CSV form.
 
-
-def parse_template_xlsx(data: bytes, *, regions: RegionRegister | None = None) -> ParseResult:
-    """Read a filled-in template in XLSX form (first sheet, header in the first non-empty row)."""
-    from openpyxl import load_workbook
-
+    The rows stream through :func:`losen.domain.safeinput.iter_csv_rows` (row, column and
+    field limits); the header is checked on the first row before the rest is read.
+    """
+    limits = limits or ReadLimits()
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as err:  # openpyxl raises many kinds; all mean "not a workbook"
-        return ParseResult("mal-xlsx", problems=(Problem("", f"not a readable XLSX file: {err}"),))
-    sheet = workbook.worksheets[0]
-    rows = [
-        (i, list(row))
-        for i, row in enumerate(sheet.iter_rows(values_only=True), start=1)
-        if not (row and isinstance(row[0], str) and row[0].startswith("#"))
-    ]
-    workbook.close()
-    return _parse_rows(rows, "mal-xlsx", place_word="row", sheet=sheet.title, regions=regions)
+        text = checked_text(data, source=name) if isinstance(data, bytes) else data
+        check_line_count(text, source=name, max_rows=limits.max_rows)
+        if text.startswith("#") or "\n#" in text:
+            # Comment lines become empty lines, so a row's number is its line in the file.
+            text = "\n".join("" if line.startswith("#") else line for line in text.split("\n"))
+        first = next((line for line in text[:65536].split("\n") if line.strip()), "")
+        delimiter = max((";", ",", "\t"), key=first.count)
+        records = safeinput.iter_csv_rows(
+            text,
+            source=name,
+            delimiter=delimiter,
+            max_bytes=max(limits.max_bytes, len(text)),
+            max_rows=limits.max_rows,
+            strict=False,
+        )
+        rows = (
+            (number, [unescape_csv_cell(c) for c in record])
+            for number, record in enumerate(records, start=1)
+        )
+        return _parse_rows(rows, "mal-csv", place_word="line", regions=regions)
+    except InputError as error:
+        return ParseResult("mal-csv", problems=problems_of(error))
+
+
+def parse_template_xlsx(
+    data: bytes,
+    *,
+    regions: RegionRegister | None = None,
+    limits: ReadLimits | None = None,
+    name: str = "",
+) -> ParseResult:
+    """Read a filled-in template in XLSX form (first sheet, header in the first non-empty row).
+
+    :func:`losen.domain.safeinput.open_xlsx` checks the zip before openpyxl reads anything
+    (uncompressed sizes, compression ratio: a decompression bomb is refused at once); the rows
+    then stream under row and cell limits, and the header is checked on the first row.
+    """
+    limits = limits or ReadLimits()
+    name = name or "fila"
+    try:
+        safeinput.check_xlsx(data, name=name, max_bytes=limits.max_bytes)
+        _check_sheet_dimensions(data, name)
+        with safeinput.open_xlsx(data, name=name, max_bytes=limits.max_bytes) as book:
+            sheet = book.sheetnames[0]
+            rows = (
+                (i, list(row))
+                for i, row in enumerate(
+                    book.rows(
+                        sheet, max_rows=limits.max_xlsx_rows, max_cells=limits.max_xlsx_cells
+                    ),
+                    start=1,
+                )
+                if not (row and isinstance(row[0], str) and row[0].startswith("#"))
+            )
+            return _parse_rows(rows, "mal-xlsx", place_word="row", sheet=sheet, regions=regions)
+    except InputError as error:
+        return ParseResult("mal-xlsx", problems=problems_of(error))
+
+
+#: A worksheet part larger than this (unpacked) must say its size (``<dimension>``) up front.
+UNDECLARED_SHEET_BYTES = 4 * 1024 * 1024
+_SHEET_PART = re.compile(r"xl/worksheets/[^/]+\.xml")
+
+
+def _check_sheet_dimensions(data: bytes, name: str) -> None:
+    """Refuse a large worksheet that does not declare its size before its rows.
+
+    openpyxl opens every sheet by looking for its ``<dimension>`` element, and when a sheet
+    has none it reads the whole sheet to find that out, before the first row can be read:
+    20 s for a sheet of a million rows here. Excel, LibreOffice and openpyxl always write the
+    element first, so only a sheet made to be slow lacks it; a small one is let through.
+    Call after :func:`losen.domain.safeinput.check_xlsx` (the zip is known to be sound).
+    """
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for member in archive.infolist():
+            if member.file_size <= UNDECLARED_SHEET_BYTES or not _SHEET_PART.fullmatch(
+                member.filename
+            ):
+                continue
+            with archive.open(member) as part:
+                head = part.read(64 * 1024)
+            rows_at = head.find(b"<sheetData")
+            dimension_at = head.find(b"<dimension")
+            if dimension_at < 0 or (0 <= rows_at < dimension_at):
+                raise InputError(
+                    [
+                        ErrorProblem(
+                            f"{name}: {member.filename}",
+                            "arket er stort og oppgir ikke størrelsen sin (<dimension>), slik "
+                            "Excel og LibreOffice gjør; åpne arbeidsboka og lagre den på nytt "
+                            "der, eller bruk CSV",
+                        )
+                    ]
+                )
 
 
 def _cell_text(cell: Any) -> str:
@@ -245,11 +331,12 @@ def _parse_rows(
     regions: RegionRegister | None = None,
 ) -> ParseResult:
     register = regions or default_register()
-    rows = [(n, r) for n, r in rows if any(_cell_text(c) for c in r)]
+    filled = ((n, r) for n, r in rows if any(_cell_text(c) for c in r))
     prefix = f"sheet {sheet}, " if sheet else ""
-    if not rows:
+    first = next(filled, None)
+    if first is None:
         return ParseResult(fmt, problems=(Problem("", "the file has no header row"),))
-    header_no, header_cells = rows[0]
+    header_no, header_cells = first
     header = [_header_name(_cell_text(c)) for c in header_cells]
     missing = [c for c in REQUIRED if c not in header]
     if "verdi" not in header and "status" not in header:
@@ -287,7 +374,7 @@ def _parse_rows(
         if listed <= MAX_LISTED:
             problems.append(Problem(place, message))
 
-    for number, cells in rows[1:]:
+    for number, cells in filled:
         place = f"{prefix}{place_word} {number}"
         raw = {name: cells[i] if i < len(cells) else None for name, i in col.items()}
         text = {name: _cell_text(value) for name, value in raw.items()}
