@@ -201,6 +201,12 @@ def _comparable(obs: ind.Observation) -> tuple[Any, ...]:
     )
 
 
+def _text_problem(text: str):
+    from losen.domain.safeinput import text_problem
+
+    return text_problem(text, "", max_chars=None)
+
+
 def check_fits(observations: Sequence[ind.Observation]) -> tuple[str, ...]:
     """Problems that would stop the rows from being stored, found before anything is written.
 
@@ -221,6 +227,14 @@ def check_fits(observations: Sequence[ind.Observation]) -> tuple[str, ...]:
     )
     for name in fields:
         texts = list(filter(None, map(operator.attrgetter(name), observations)))
+        if any(_text_problem(text) for text in set(texts)):
+            # The readers refuse these already; observations from elsewhere (a fetch, code)
+            # are checked here too: PostgreSQL cannot store a NUL, UTF-8 no lone surrogate.
+            for i, obs in enumerate(observations, start=1):
+                problem = _text_problem(getattr(obs, name) or "")
+                if problem:
+                    problems.append(f"observation {i}: {name}: {problem.message}")
+                    break
         if not texts or max(map(len, texts)) <= _LIMITS[name]:
             continue
         for i, obs in enumerate(observations, start=1):
@@ -453,18 +467,6 @@ def _store_steps(
         return ImportOutcome(data_format, problems=problems, in_file=total)
     if not observations:
         return ImportOutcome(data_format, problems=("the file holds no observations",))
-    if all(map(_is_empty, observations)):
-        return ImportOutcome(
-            data_format,
-            problems=(
-                _(
-                    "Ingen av de %(count)s observasjonene i fila har en verdi eller en status; "
-                    "ingenting er lagret."
-                )
-                % {"count": total},
-            ),
-            in_file=total,
-        )
     scope = scope_label(municipality)
     dims = _dimension_texts(observations)
     hashes = _key_hashes(observations, scope, dims)
@@ -555,6 +557,18 @@ def _write_steps(
                         "fila, eller la observasjonene uten tall være ute av den."
                     )
                     % {"count": blanked},
+                ),
+                in_file=total,
+            )
+        if all(map(_is_empty, observations)):
+            return ImportOutcome(
+                data_format,
+                problems=(
+                    _(
+                        "Ingen av de %(count)s observasjonene i fila har en verdi eller en "
+                        "status; ingenting er lagret."
+                    )
+                    % {"count": total},
                 ),
                 in_file=total,
             )
