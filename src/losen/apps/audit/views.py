@@ -1,4 +1,3 @@
-import csv
 import io
 
 from django.contrib import messages
@@ -21,6 +20,7 @@ from losen.apps.persons.services import (
     AlreadyReviewed,
     review_emergency_access,
 )
+from losen.domain.spreadsheet import csv_writer
 
 from .models import Action, AuditEntry
 from .selectors import audit_entries_for_municipality
@@ -146,22 +146,13 @@ def innsyn_report(request, external_id):
     )
 
 
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _csv_cell(value) -> str:
-    """A text cell a spreadsheet will not run as a formula (OWASP, «CSV Injection»)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
-
-
 @member_required(Role.ADMIN)
 def innsyn_csv(request, external_id):
     """The person's access log as CSV (semicolon-separated, UTF-8 with BOM for Excel)."""
     person = get_for_municipality(request, Person, external_id)
     rows = innsyn_rows(person)
     out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")
+    writer = csv_writer(out, delimiter=";")  # cells beginning with =, +, -, @ stay text
     header = [
         _("Nr."),
         _("Tidspunkt"),
@@ -172,22 +163,19 @@ def innsyn_csv(request, external_id):
         _("Grunnlag"),
         _("Begrunnelse"),
     ]
-    writer.writerow([_csv_cell(h) for h in header])
+    writer.writerow(header)
     for row in rows:
         local = timezone.localtime(row.occurred_at)
         writer.writerow(
             [
-                _csv_cell(v)
-                for v in (
-                    row.sequence,
-                    local.strftime("%Y-%m-%d %H:%M:%S"),
-                    row.actor,
-                    row.roles,
-                    row.action,
-                    row.what,
-                    row.basis,
-                    row.reason,
-                )
+                row.sequence,
+                local.strftime("%Y-%m-%d %H:%M:%S"),
+                row.actor,
+                row.roles,
+                row.action,
+                row.what,
+                row.basis,
+                row.reason,
             ]
         )
     _audit_innsyn(request, person, action=Action.EXPORT, count=len(rows), fmt="csv")
