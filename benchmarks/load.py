@@ -8,13 +8,14 @@ more than 2 s.
 What runs (``.venv/bin/python -m benchmarks --only load``):
 
 1. For each database (SQLite in a temporary directory; PostgreSQL at ``--postgres-url`` in a
-   throwaway database ``losen_bench_load`` created and dropped here, skipped when the server
+   throwaway database ``losen_bench_load_PID`` created and dropped here, skipped when the server
    cannot be reached) ``losen demo`` migrates an empty database and loads the demo
    municipality, and ``losen indicators import`` stores a generated national table (the
    JSON-stat file of :mod:`benchmarks.indicators`: 375 000 cells of invented figures).
-2. ``losen serve`` starts the production server (gunicorn, ``--workers`` sync workers, 4 by
-   default) on a free port, with the production application and the local settings; the
-   only change is a consultation answer limit high enough for one test address.
+2. ``losen serve`` starts the production server (gunicorn, ``--workers`` workers of
+   ``--threads`` threads, 4 and 4 by default) on a free port, with the production
+   application and the local settings; the only change is a consultation answer limit high
+   enough for one test address.
 3. ``--users`` (50) virtual people log in through the login form (with its CSRF token) and
    then, each in its own thread with its own cookies, open a page, wait a thinking time drawn
    between ``--think`` seconds (4 to 10 s by default: someone reading the page or filling in
@@ -68,7 +69,8 @@ from pathlib import Path
 from benchmarks import child_env
 
 REPO = Path(__file__).resolve().parent.parent
-BENCH_DB = "losen_bench_load"
+#: The throwaway PostgreSQL database, one per run (two runs at once must not drop each other's).
+BENCH_DB = f"losen_bench_load_{os.getpid()}"
 WAIT_LIMIT_S = 2.0
 REQUEST_TIMEOUT_S = 30.0
 IMPORT_CAP_S = 600.0
@@ -268,6 +270,8 @@ class Person:
             else:
                 path = f"/vedtak/person/{person}/ny/"
                 _status, html = self.request("decision form", "GET", path, (200,))
+                if not _token(html):
+                    return  # the form did not come (counted above): nothing to send
                 self.decisions += 1
                 self.request(
                     "decision registered (POST)",
@@ -289,7 +293,7 @@ class Person:
         else:
             path = f"/apent/medvirkning/{ids['consultation']}/"
             _status, html = self.request("consultation (public)", "GET", path, (200,))
-            if draw < 0.55:
+            if draw < 0.55 and _token(html):
                 self.request(
                     "consultation answer (public POST)",
                     "POST",
@@ -407,6 +411,8 @@ def run_database(engine: str, work: Path, url: str | None, args, tables: dict) -
                 str(port),
                 "--workers",
                 str(args.workers),
+                "--threads",
+                str(args.threads),
             ],
             env=env,
             cwd=REPO,
@@ -652,6 +658,7 @@ def main(argv: list[str]) -> int:
     )
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (4)")
+    parser.add_argument("--threads", type=int, default=4, help="threads per worker (4)")
     parser.add_argument(
         "--think",
         type=_think,
