@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from losen.apps.accounts.models import Unit
+from losen.apps.common.locking import LockedFormMixin
 
 from .models import DEFAULT_LEGAL_BASIS, DecisionStatus, ServiceKind
 from .services import INITIAL_STATUSES, TRANSITIONS
@@ -127,8 +128,15 @@ class DecisionForm(forms.Form):
         )
 
 
-class StatusForm(forms.Form):
-    """Change a decision's status, with a note."""
+class StatusForm(LockedFormMixin, forms.Form):
+    """Change a decision's status, with a note.
+
+    It locks the decision: a change posted from a page loaded before someone else changed
+    the decision is refused and shows the status it has now.
+    """
+
+    #: The field is the *new* status; the one saved now is shown, not filled in.
+    merge_on_conflict = False
 
     status = forms.ChoiceField(
         label=_("Ny status"),
@@ -149,8 +157,17 @@ class StatusForm(forms.Form):
     )
 
     def __init__(self, *args, decision, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, lock_record=decision, **kwargs)
         allowed = TRANSITIONS.get(decision.status, frozenset())
         self.fields["status"].choices = [
             (s.value, s.label) for s in DecisionStatus if s.value in allowed
         ]
+
+    def tracked_values(self, record) -> dict[str, object]:
+        return {"status": record.status}
+
+    def label_for(self, name: str) -> str:
+        return str(_("Status"))
+
+    def display_value(self, name: str, value) -> str:
+        return DecisionStatus(value).label if value in DecisionStatus.values else str(value or "")

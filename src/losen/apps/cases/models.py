@@ -22,6 +22,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from losen.apps.common.locking import Versioned
+
 
 class ServiceKind(models.TextChoices):
     """The kind of service a decision grants. The codes are a contract: do not rename them.
@@ -79,7 +81,7 @@ class ServiceDecisionQuerySet(models.QuerySet):
         )
 
 
-class ServiceDecision(models.Model):
+class ServiceDecision(Versioned):
     """One vedtak granting one person one service from one unit."""
 
     external_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from losen.apps.audit.models import Action
 from losen.apps.audit.services import record
+from losen.apps.common.locking import EditConflict, save_versioned
 
 from .models import (
     DEFAULT_LEGAL_BASIS,
@@ -166,15 +167,27 @@ def record_decision(
     return decision
 
 
-def change_status(*, actor, decision: ServiceDecision, status: str, note: str) -> ServiceDecision:
+def change_status(
+    *,
+    actor,
+    decision: ServiceDecision,
+    status: str,
+    note: str,
+    expected_version: int | None = None,
+) -> ServiceDecision:
     """Move *decision* to *status* (issue, complaint, reversal, ending), keeping the note.
 
     Reversing (``omgjort``) or ending (``avsluttet``) a decision in force is a change under
-    forvaltningsloven § 35: the note says why, and is kept with the decision.
+    forvaltningsloven § 35: the note says why, and is kept with the decision. With
+    *expected_version* (the version the change was decided on) the change is made only if
+    nobody changed the decision since; otherwise
+    :class:`~losen.apps.common.locking.EditConflict` is raised and nothing is written.
     """
     note = (note or "").strip()
     with transaction.atomic():
         locked = ServiceDecision.objects.select_for_update().get(pk=decision.pk)
+        if expected_version is not None and locked.lock_version != expected_version:
+            raise EditConflict(locked)
         current = locked.status
         errors: dict[str, list[str]] = {}
         if status not in TRANSITIONS.get(current, frozenset()):
@@ -205,7 +218,7 @@ def change_status(*, actor, decision: ServiceDecision, status: str, note: str) -
             locked.decided_at = timezone.localdate()
             locked.decided_by = actor
             fields += ["decided_at", "decided_by"]
-        locked.save(update_fields=fields)
+        save_versioned(locked, expected_version=locked.lock_version, update_fields=fields)
         StatusChange.objects.create(
             decision=locked, from_status=current, to_status=status, note=note, changed_by=actor
         )

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from losen.apps.accounts.access import member_required
 from losen.apps.accounts.models import Role
+from losen.apps.common.locking import save_locked
 from losen.apps.persons.access import access_person_for_user
 
 from . import services
@@ -68,11 +69,15 @@ def decision_status(request, external_id):
     form = StatusForm(request.POST or None, decision=decision)
     if request.method == "POST" and form.is_valid():
         try:
-            services.change_status(
-                actor=request.user,
-                decision=decision,
-                status=form.cleaned_data["status"],
-                note=form.cleaned_data["note"],
+            saved = save_locked(
+                form,
+                lambda version: services.change_status(
+                    actor=request.user,
+                    decision=decision,
+                    status=form.cleaned_data["status"],
+                    note=form.cleaned_data["note"],
+                    expected_version=version,
+                ),
             )
         except ValidationError as error:
             # Rules about the decision itself (facts, reasons) belong to no field here.
@@ -80,8 +85,9 @@ def decision_status(request, external_id):
                 for problem in problems:
                     form.add_error(field if field in form.fields else None, problem)
         else:
-            messages.success(request, _("Statusen er endret."))
-            return redirect("cases:decision", external_id=decision.external_id)
+            if saved is not None:
+                messages.success(request, _("Statusen er endret."))
+                return redirect("cases:decision", external_id=decision.external_id)
     return render(
         request,
         "cases/status_form.html",

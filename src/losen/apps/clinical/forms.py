@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from django import forms
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
+from losen.apps.common.locking import LockedFormMixin
 from losen.domain.instruments import AnswerError, InstrumentDefinition
 from losen.domain.pathways import SPECIALIST_LEVELS, default_table
 
@@ -341,8 +342,12 @@ SPECIALIST_CHOICES = list(
 )
 
 
-class PathwayChoiceForm(ErrorLinksMixin, forms.Form):
-    """The clinician's choice of pathway and specialist contact, with a deviation note."""
+class PathwayChoiceForm(ErrorLinksMixin, LockedFormMixin, forms.Form):
+    """The clinician's choice of pathway and specialist contact, with a deviation note.
+
+    It locks the assessment (``lock_record``): a choice posted from a page loaded before
+    someone else's choice is refused and shows what they chose.
+    """
 
     pathway = forms.TypedChoiceField(
         label=_("Valgt hovedforløp"),
@@ -370,6 +375,31 @@ class PathwayChoiceForm(ErrorLinksMixin, forms.Form):
         self.fields["deviation_recommendation"].choices = [("", _("Ikke avvik"))] + [
             (rec_id, f"{rec_id}: {title}") for rec_id, title in recommendations
         ]
+
+    tracked_labels = {"chosen": _("Valg registrert av")}
+
+    def tracked_values(self, record) -> dict[str, object]:
+        """The choice in force on the assessment *record* (its suggestion before any), and
+        who recorded it when: a choice equal to the suggestion is a choice too."""
+        latest = record.latest_choice
+        if latest is None:
+            return {
+                "pathway": record.suggested_pathway,
+                "specialist": record.suggested_specialist,
+                "deviation_recommendation": "",
+                "deviation_reason": "",
+                "chosen": "",
+            }
+        chooser = latest.chosen_by
+        name = (chooser.get_full_name() or chooser.username) if chooser else "–"
+        when = formats.date_format(timezone.localtime(latest.chosen_at), "j.n.Y H:i:s")
+        return {
+            "pathway": latest.pathway,
+            "specialist": latest.specialist,
+            "deviation_recommendation": latest.deviation_recommendation,
+            "deviation_reason": latest.deviation_reason,
+            "chosen": f"{name}, {when}",
+        }
 
 
 class AcknowledgeForm(ErrorLinksMixin, forms.Form):

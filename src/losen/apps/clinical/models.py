@@ -17,6 +17,8 @@ from django.db import models
 from django.db.models import OuterRef, Prefetch, Subquery
 from django.utils.translation import gettext_lazy as _
 
+from losen.apps.common.locking import Versioned
+
 
 class InterventionKind(models.TextChoices):
     """The kinds of offer the guideline names for stepped and mixed care (brief §1.3, §2)."""
@@ -109,7 +111,7 @@ class AssessmentQuerySet(models.QuerySet):
         )
 
 
-class Assessment(models.Model):
+class Assessment(Versioned):
     """A kartlegging of one person's need for help, with risk screening and pathway suggestion.
 
     The clinician's choices are :class:`PathwayChoice` rows, the only record of them;

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from losen.apps.audit.models import Action
 from losen.apps.audit.services import record
+from losen.apps.common.locking import claim_version
 from losen.domain.instruments import ScoreResult, Sex, load_registry, score_answers
 from losen.domain.pathways import (
     Deviation,
@@ -284,14 +285,19 @@ def choose_pathway(
     specialist: str,
     deviation_recommendation: str = "",
     deviation_reason: str = "",
+    expected_version: int | None = None,
 ) -> Assessment:
     """Record the clinician's choice; a choice other than the suggestion needs a deviation note.
 
     Every choice is a new :class:`PathwayChoice`, the only record of it; the latest is the
-    assessment's :attr:`~Assessment.latest_choice`, and earlier ones stay as history.
+    assessment's :attr:`~Assessment.latest_choice`, and earlier ones stay as history. With
+    *expected_version* (the assessment's version the choice was made on) the choice is
+    recorded only if nobody recorded one since.
 
     Raises:
         ClinicalError: With the domain's problems (journalforskriften § 6 g).
+        EditConflict: When the assessment is no longer at *expected_version*; nothing is
+            written.
     """
     suggestion = suggestion_for(assessment.pathway_inputs)
     deviation = (
@@ -304,6 +310,7 @@ def choose_pathway(
         raise ClinicalError(problems)
     deviates = pathway != suggestion.pathway or specialist != suggestion.specialist
     with transaction.atomic():
+        claim_version(assessment, expected_version)
         choice = PathwayChoice.objects.create(
             municipality=assessment.municipality,
             assessment=assessment,

@@ -15,6 +15,7 @@ from losen.apps.accounts.access import member_required
 from losen.apps.accounts.models import Role
 from losen.apps.audit.models import Action
 from losen.apps.audit.services import record
+from losen.apps.common.locking import save_locked
 from losen.domain.careplan import DEFAULT_MIN_GROUP_SIZE
 from losen.domain.fhir import build_questionnaire_response
 from losen.domain.pathways import severity_suggested_by
@@ -100,16 +101,25 @@ def assessment_detail(request, external_id):
         "pathway": latest.pathway if latest else assessment.suggested_pathway,
         "specialist": latest.specialist if latest else assessment.suggested_specialist,
     }
-    form = PathwayChoiceForm(request.POST or None, initial=initial, recommendations=recommendations)
+    form = PathwayChoiceForm(
+        request.POST or None,
+        initial=initial,
+        recommendations=recommendations,
+        lock_record=assessment,
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            services.choose_pathway(
-                actor=request.user,
-                assessment=assessment,
-                pathway=form.cleaned_data["pathway"],
-                specialist=form.cleaned_data["specialist"],
-                deviation_recommendation=form.cleaned_data["deviation_recommendation"],
-                deviation_reason=form.cleaned_data["deviation_reason"],
+            saved = save_locked(
+                form,
+                lambda version: services.choose_pathway(
+                    actor=request.user,
+                    assessment=assessment,
+                    pathway=form.cleaned_data["pathway"],
+                    specialist=form.cleaned_data["specialist"],
+                    deviation_recommendation=form.cleaned_data["deviation_recommendation"],
+                    deviation_reason=form.cleaned_data["deviation_reason"],
+                    expected_version=version,
+                ),
             )
         except services.ClinicalError as error:
             for problem in error.problems:
@@ -120,8 +130,9 @@ def assessment_detail(request, external_id):
                 )
                 form.add_error(field, problem)
         else:
-            messages.success(request, _("Valget av hovedforløp er lagret."))
-            return redirect("clinical:assessment", external_id=assessment.external_id)
+            if saved is not None:
+                messages.success(request, _("Valget av hovedforløp er lagret."))
+                return redirect("clinical:assessment", external_id=assessment.external_id)
     measurements = assessment.measurements.all()
     severity_hint = None
     if measurements:

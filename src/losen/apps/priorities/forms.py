@@ -6,6 +6,8 @@ from dataclasses import field as dataclass_field
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from losen.apps.common.locking import LOCK_FIELDS, ConflictFormMixin, LockedFormMixin
+
 from .models import (
     Alternative,
     Decision,
@@ -21,7 +23,7 @@ from .models import (
 TEXTAREA = forms.Textarea(attrs={"rows": 3})
 
 
-class CaseForm(forms.ModelForm):
+class CaseForm(LockedFormMixin, forms.ModelForm):
     class Meta:
         model = PrioritizationCase
         fields = [
@@ -53,7 +55,7 @@ class CaseForm(forms.ModelForm):
         }
 
 
-class WeightsForm(forms.ModelForm):
+class WeightsForm(LockedFormMixin, forms.ModelForm):
     class Meta:
         model = PrioritizationCase
         fields = ["weight_benefit", "weight_severity", "weight_resource"]
@@ -65,7 +67,7 @@ class WeightsForm(forms.ModelForm):
         return data
 
 
-class LegalForm(forms.ModelForm):
+class LegalForm(LockedFormMixin, forms.ModelForm):
     class Meta:
         model = PrioritizationCase
         fields = ["legal_forsvarlighet", "legal_necessary", "legal_individual"]
@@ -73,7 +75,9 @@ class LegalForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for field in self.fields.values():
+        for name, field in self.fields.items():
+            if name in LOCK_FIELDS:
+                continue
             field.required = True
             field.error_messages["required"] = _(
                 "Skriv vurderingen. Alle tre vurderingene må være skrevet før vedtaket kan "
@@ -129,7 +133,7 @@ class FieldGroup:
     level_fields: list = dataclass_field(default_factory=list)
 
 
-class AlternativeForm(forms.ModelForm):
+class AlternativeForm(LockedFormMixin, forms.ModelForm):
     """An alternative and its combined assessment on the domain's criteria catalogue.
 
     Each criterion shows its parts (Meld. St. 38), each with a level and its own reasoning;
@@ -137,6 +141,9 @@ class AlternativeForm(forms.ModelForm):
     the leader chooses another, with a reason. Levels and descriptions are the catalogue's,
     with the municipality's own descriptions where it has them.
     """
+
+    #: The parts' assessments are kept in one model field, written by :meth:`save`.
+    extra_update_fields = ("parts",)
 
     class Meta:
         model = Alternative
@@ -253,6 +260,9 @@ class AlternativeForm(forms.ModelForm):
                     widget=forms.Textarea(attrs={"rows": 2}),
                     initial=old.get("reasoning", ""),
                 )
+
+    def rebuild_kwargs(self) -> dict:
+        return {"case": self.case, "catalogue": self.catalogue}
 
     def groups(self) -> list[FieldGroup]:
         """The fieldsets the alternative page shows, in order."""
@@ -520,7 +530,7 @@ class BasisForm(forms.Form):
     )
 
 
-class DecisionForm(forms.ModelForm):
+class DecisionForm(ConflictFormMixin, forms.ModelForm):
     class Meta:
         model = Decision
         fields = ["decided_on", "decision_maker", "case_reference", "outcome", "reasons"]

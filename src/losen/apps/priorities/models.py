@@ -19,6 +19,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from losen.apps.cases.models import ServiceKind
+from losen.apps.common.locking import Versioned
 
 
 def new_public_token() -> str:
@@ -58,7 +59,7 @@ class Detail(models.TextChoices):
     FULL = "full", _("Full")
 
 
-class PrioritizationCase(models.Model):
+class PrioritizationCase(Versioned):
     """A prioritisation case: one question the leadership must decide, with its frame."""
 
     external_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -163,7 +164,7 @@ class Children(models.TextChoices):
     UNKNOWN = "ukjent", _("Ukjent")
 
 
-class Alternative(models.Model):
+class Alternative(Versioned):
     """An alternative (tiltak, or a condition–intervention pair) assessed with the criteria."""
 
     external_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max, Model
 from django.utils import timezone
 
 from losen.apps.audit.models import Action
 from losen.apps.audit.services import record
+from losen.apps.common.locking import EditConflict, Versioned, claim_version, save_versioned
 
 from . import basis as basis_module
 from .models import (
@@ -31,11 +32,28 @@ class NotReady(Exception):
         self.problems = problems
 
 
-def save_object(*, actor, obj: Model, municipality, details: dict | None = None) -> Model:
-    """Create or update a case's own object (case, alternative, indicator, note, follow-up)."""
+def save_object(
+    *,
+    actor,
+    obj: Model,
+    municipality,
+    details: dict | None = None,
+    expected_version: int | None = None,
+    fields: list[str] | None = None,
+) -> Model:
+    """Create or update a case's own object (case, alternative, indicator, note, follow-up).
+
+    A case or an alternative is updated only if it is still at *expected_version* (the version
+    its edit form was loaded with), writing only *fields* when given; otherwise
+    :class:`~losen.apps.common.locking.EditConflict` is raised and nothing is written. Without
+    a version the update is counted but not checked.
+    """
     created = obj.pk is None
     with transaction.atomic():
-        obj.save()
+        if not created and isinstance(obj, Versioned):
+            save_versioned(obj, expected_version=expected_version, update_fields=fields)
+        else:
+            obj.save()
         record(
             actor=actor,
             action=Action.CREATE if created else Action.UPDATE,
@@ -52,7 +70,8 @@ def set_phase(*, actor, case: PrioritizationCase, phase: str) -> None:
     with transaction.atomic():
         previous = case.phase
         case.phase = phase
-        case.save(update_fields=["phase", "updated_at"])
+        claim_version(case)
+        case.save(update_fields=["phase", "updated_at", "lock_version"])
         record(
             actor=actor,
             action=Action.UPDATE,
@@ -168,26 +187,48 @@ def decision_problems(case: PrioritizationCase) -> list[str]:
 
 
 def record_decision(*, actor, case: PrioritizationCase, decision: Decision) -> Decision:
+    """Record the decision on *case*, once.
+
+    Raises:
+        NotReady: When the case lacks what a decision needs.
+        EditConflict: When a decision was recorded meanwhile (``current`` is that decision);
+            nothing is written.
+    """
+    recorded = Decision.objects.filter(case=case).first()
+    if recorded is not None:
+        raise EditConflict(recorded)
     problems = decision_problems(case)
     if problems:
         raise NotReady(problems)
-    with transaction.atomic():
-        decision.case = case
-        decision.basis = case.bases.first()
-        decision.recorded_by = actor
-        decision.save()
-        record(
-            actor=actor,
-            action=Action.CREATE,
-            object_type="priorities.decision",
-            object_id=str(case.external_id),
-            municipality=case.municipality,
-            details={"basis_version": decision.basis.version},
-        )
-        if case.phase == Phase.PREPARE:
-            case.phase = Phase.CARRY_OUT
-            case.save(update_fields=["phase", "updated_at"])
+    try:
+        with transaction.atomic():
+            _record_decision(actor=actor, case=case, decision=decision)
+    except IntegrityError:
+        # Two decisions posted at once: the first one's row makes the second one's insert fail.
+        recorded = Decision.objects.filter(case=case).first()
+        if recorded is None:
+            raise
+        raise EditConflict(recorded) from None
     return decision
+
+
+def _record_decision(*, actor, case: PrioritizationCase, decision: Decision) -> None:
+    decision.case = case
+    decision.basis = case.bases.first()
+    decision.recorded_by = actor
+    decision.save()
+    record(
+        actor=actor,
+        action=Action.CREATE,
+        object_type="priorities.decision",
+        object_id=str(case.external_id),
+        municipality=case.municipality,
+        details={"basis_version": decision.basis.version},
+    )
+    if case.phase == Phase.PREPARE:
+        case.phase = Phase.CARRY_OUT
+        claim_version(case)
+        case.save(update_fields=["phase", "updated_at", "lock_version"])
 
 
 def publish(*, actor, case: PrioritizationCase) -> Publication:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,6 +15,7 @@ from losen.apps.accounts import throttle
 from losen.apps.accounts.access import get_for_municipality, member_required
 from losen.apps.accounts.client import client_address
 from losen.apps.accounts.models import Municipality, Role
+from losen.apps.common.locking import EditConflict, save_locked
 from losen.apps.insight import queries as insight_queries
 from losen.apps.insight import services as insight_services
 
@@ -157,12 +159,28 @@ def _render_detail(request, case, *, consultation_form=None, basis_form=None, st
 def case_edit(request, external_id):
     case = _case(request, external_id)
     form = CaseForm(request.POST or None, instance=case)
-    if request.method == "POST" and form.is_valid():
-        services.save_object(
-            actor=request.user, obj=form.save(commit=False), municipality=case.municipality
-        )
+    if request.method == "POST" and form.is_valid() and _save_edit(request, form, case):
         return redirect("priorities:case_detail", external_id=case.external_id)
     return _form_page(request, form, _("Endre saken"), case)
+
+
+def _save_edit(request, form, case, details=None):
+    """Save an edit form of a case or an alternative, unless someone saved it meanwhile.
+
+    Returns the saved object, or ``None`` when the save was refused and *form* now shows
+    what the other person changed (:mod:`losen.apps.common.locking`).
+    """
+    return save_locked(
+        form,
+        lambda version: services.save_object(
+            actor=request.user,
+            obj=form.save(commit=False),
+            municipality=case.municipality,
+            details=details,
+            expected_version=version,
+            fields=form.lock_update_fields(),
+        ),
+    )
 
 
 @member_required(*DECIDE)
@@ -182,10 +200,7 @@ def case_phase(request, external_id):
 def case_weights(request, external_id):
     case = _case(request, external_id)
     form = WeightsForm(request.POST or None, instance=case)
-    if request.method == "POST" and form.is_valid():
-        services.save_object(
-            actor=request.user, obj=form.save(commit=False), municipality=case.municipality
-        )
+    if request.method == "POST" and form.is_valid() and _save_edit(request, form, case):
         return redirect("priorities:matrix", external_id=case.external_id)
     return _form_page(
         request,
@@ -203,13 +218,11 @@ def case_weights(request, external_id):
 def case_legal(request, external_id):
     case = _case(request, external_id)
     form = LegalForm(request.POST or None, instance=case)
-    if request.method == "POST" and form.is_valid():
-        services.save_object(
-            actor=request.user,
-            obj=form.save(commit=False),
-            municipality=case.municipality,
-            details={"legal_assessment": True},
-        )
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _save_edit(request, form, case, details={"legal_assessment": True})
+    ):
         return redirect("priorities:case_detail", external_id=case.external_id)
     return _form_page(
         request,
@@ -258,10 +271,7 @@ def alternative_edit(request, external_id):
     alternative = get_for_municipality(request, Alternative, external_id)
     case = alternative.case
     form = AlternativeForm(request.POST or None, instance=alternative, case=case)
-    if request.method == "POST" and form.is_valid():
-        services.save_object(
-            actor=request.user, obj=form.save(commit=False), municipality=case.municipality
-        )
+    if request.method == "POST" and form.is_valid() and _save_edit(request, form, case):
         return redirect("priorities:case_detail", external_id=case.external_id)
     return _alternative_page(request, form, _("Endre alternativ"), case)
 
@@ -423,16 +433,17 @@ def consultation_open(request, external_id):
 
 @member_required(*READ)
 def participation(request, external_id):
+    can_edit = bool(set(EDIT) & set(request.roles))
+    if request.method == "POST" and not can_edit:
+        # Everyone who reads the case sees the answers; only editors record their use.
+        raise PermissionDenied(_("Rollen din gir ikke tilgang til denne siden."))
     case = _case(request, external_id)
     overview = CaseOverview(case)
     result = overview.participation
     handlings = overview.handlings
     forms = []
-    can_edit = bool(set(EDIT) & set(request.roles))
     themes = dict(Theme.choices)
     posted_theme = request.POST.get("theme") if request.method == "POST" else None
-    if posted_theme is not None and not can_edit:
-        raise Http404
     for code in sorted(set(result.themes_with_comments) | set(handlings)):
         instance = handlings.get(code) or InputHandling(case=case, theme=code)
         data = request.POST if posted_theme == code else None
@@ -513,18 +524,44 @@ def basis_docx(request, external_id):
 @member_required(*DECIDE)
 def decision_record(request, external_id):
     case = _case(request, external_id)
-    if hasattr(case, "decision"):
+    recorded = getattr(case, "decision", None)
+    if recorded is not None and request.method != "POST":
         return redirect("priorities:case_detail", external_id=case.external_id)
     form = DecisionForm(request.POST or None)
-    problems = services.decision_problems(case)
+    problems = [] if recorded else services.decision_problems(case)
     if request.method == "POST" and form.is_valid() and not problems:
-        services.record_decision(actor=request.user, case=case, decision=form.save(commit=False))
-        messages.success(request, _("Vedtaket er registrert."))
-        return redirect("priorities:case_detail", external_id=case.external_id)
+        try:
+            services.record_decision(
+                actor=request.user, case=case, decision=form.save(commit=False)
+            )
+        except EditConflict as conflict:
+            # Someone recorded the decision after this form was loaded: theirs stands.
+            recorded = conflict.current
+            rows, saved = form.changed_by_others(recorded)
+            form.show_conflict(
+                recorded,
+                rows,
+                saved,
+                can_retry=False,
+                message=_(
+                    "Ikke registrert: noen andre registrerte vedtaket i saken mens du skrev. "
+                    "Et registrert vedtak endres ikke her; oversikten under viser hvor ditt "
+                    "skiller seg fra det som er registrert."
+                ),
+            )
+        else:
+            messages.success(request, _("Vedtaket er registrert."))
+            return redirect("priorities:case_detail", external_id=case.external_id)
     return render(
         request,
         "priorities/decision.html",
-        {"case": case, "form": form, "problems": problems, "basis": case.bases.first()},
+        {
+            "case": case,
+            "form": form,
+            "problems": problems,
+            "basis": case.bases.first(),
+            "recorded": recorded,
+        },
     )
 
 

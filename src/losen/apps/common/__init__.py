@@ -1,0 +1,1 @@
+"""Building blocks several apps share (not a Django app: no models of its own)."""
