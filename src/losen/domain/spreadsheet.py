@@ -3,8 +3,9 @@
 A spreadsheet program reads a cell that begins with ``=``, ``+``, ``-`` or ``@`` (and, in some
 programs, a tab or a carriage return before them) as a formula, so a label such as
 ``=HYPERLINK("https://…")`` written into an export would run when a user opens the file
-(OWASP, "CSV Injection", https://owasp.org/www-community/attacks/CSV_Injection; OWASP ASVS 4.0.3
-V5.3.4 / V5.2.1 output encoding). Losen writes such cells so that they stay text:
+(OWASP, "CSV Injection", https://owasp.org/www-community/attacks/CSV_Injection; OWASP ASVS
+4.0.3 V5.3.1, output encoded for the interpreter that reads it). Losen writes such cells so
+that they stay text:
 
 * **CSV**: the cell gets a leading single quote (``'=HYPERLINK(…)``), OWASP's advice;
   :func:`unescape_csv_cell` takes exactly that quote off again, so a Losen export reads back into
