@@ -698,3 +698,71 @@ def test_two_saves_at_the_same_moment_one_wins():
     saved = PrioritizationCase.objects.get(pk=case.pk)
     winner = next(t for t, r in results.items() if r == "saved")
     assert (saved.title, saved.lock_version) == (winner, 1)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_decisions_at_the_same_moment_one_is_recorded():
+    """Both pass the check before either has written; the one-per-case constraint decides."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs a server database; SQLite serialises writers with IMMEDIATE")
+    import threading
+
+    from django.db import connections
+
+    from losen.apps.accounts.models import Municipality
+    from losen.apps.priorities.models import DecisionBasis
+
+    municipality = Municipality.objects.create(number="4697", name="Låsevik kommune")
+    case = PrioritizationCase.objects.create(
+        municipality=municipality,
+        title="Sak",
+        level="administrativ",
+        direction="opp",
+        situation="Oppdiktet.",
+        plan_process="arsbudsjett",
+    )
+    DecisionBasis.objects.create(
+        municipality=municipality, case=case, version=1, detail="kort", snapshot={}
+    )
+    assert not priority_services.decision_problems(case)
+    barrier = threading.Barrier(2)
+    results: dict[str, str] = {}
+    original = priority_services.decision_problems
+
+    def in_step(case):
+        problems = original(case)
+        barrier.wait(timeout=10)  # both have passed every check before either writes
+        return problems
+
+    def record(outcome: str) -> None:
+        try:
+            priority_services.record_decision(
+                actor=None,
+                case=PrioritizationCase.objects.get(pk=case.pk),
+                decision=Decision(
+                    decided_on=dt.date(2026, 11, 20),
+                    decision_maker="Kommunestyret",
+                    outcome=outcome,
+                    reasons="Fordi.",
+                ),
+            )
+            results[outcome] = "recorded"
+        except EditConflict as conflict:
+            results[outcome] = f"refused, {conflict.current.outcome} stands"
+        finally:
+            connections.close_all()
+
+    priority_services.decision_problems = in_step
+    try:
+        threads = [threading.Thread(target=record, args=(o,)) for o in ("Ja.", "Nei.")]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+    finally:
+        priority_services.decision_problems = original
+    recorded = Decision.objects.get(case=case)
+    assert sorted(results.values()) == sorted(
+        ["recorded", f"refused, {recorded.outcome} stands"]
+    ), results
+    assert results[recorded.outcome] == "recorded"
