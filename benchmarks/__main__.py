@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-SUITES = ("decision_engine", "indicators", "priorities", "load")
+SUITES = ("decision_engine", "indicators", "priorities", "load", "backup")
 
 
 def run(argv: list[str]) -> int:

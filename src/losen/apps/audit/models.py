@@ -1,9 +1,14 @@
-"""The append-only audit log (revisjonslogg) with a hash chain.
+"""The append-only audit log (revisjonslogg) with a keyed hash chain.
 
-Every entry stores the SHA-256 hash of the entry before it, and its own hash over its fields
-and that previous hash. Changing, removing or inserting an entry therefore breaks the chain
-from that point on, which ``losen audit verify`` reports. Entries are written by
-:func:`losen.apps.audit.services.record` in the same transaction as the change they describe.
+Every entry stores the hash of the entry before it, and its own HMAC-SHA256 over its fields
+and that previous hash, with the audit key kept outside the database
+(:mod:`losen.apps.audit.keys`). Changing, removing, inserting or reordering an entry therefore
+breaks the chain from that point on, and nobody without the key can recompute it; the chain
+head carries a keyed seal over its length and last hash, so deleting the newest entries and
+moving the head back is found too. ``losen audit verify`` reports the first entry that does
+not fit. Entries are written by :func:`losen.apps.audit.services.record` in the same
+transaction as the change they describe. Entries from before the key (``algorithm`` "sha256")
+keep their plain SHA-256 hashes; the sealed head says up to which sequence that applies.
 
 Entries never hold personal data in their free-text fields: the object is named by type and
 external id only, and ``details`` carries codes and counts.
@@ -72,6 +77,8 @@ class AuditEntry(models.Model):
     is_flagged = models.BooleanField(default=False, editable=False)
     previous_hash = models.CharField(max_length=64, editable=False)
     entry_hash = models.CharField(max_length=64, unique=True, editable=False)
+    #: "hmac-sha256" (keyed) or "sha256" (entries from before the key); see ``chain``.
+    algorithm = models.CharField(max_length=16, default="hmac-sha256", editable=False)
 
     objects = AuditQuerySet.as_manager()
 
@@ -94,14 +101,22 @@ class AuditEntry(models.Model):
 
 
 class AuditHead(models.Model):
-    """The single row that holds the chain's last sequence number and hash.
+    """The single row that holds the chain's last sequence number and hash, under a seal.
 
     Writers lock this row (``SELECT … FOR UPDATE`` on PostgreSQL, an immediate write
-    transaction on SQLite) so that entries from several processes form one chain.
+    transaction on SQLite) so that entries from several processes form one chain. ``seal`` is
+    an HMAC with the audit key over the chain's id, ``last_sequence``, ``last_hash`` and
+    ``legacy_until`` (:func:`losen.apps.audit.chain.head_seal`): moving the head back after
+    deleting the newest entries needs the key. ``chain_id`` names this chain in the external
+    anchor file; ``key_fingerprint`` names the key the head was sealed with.
     """
 
     last_sequence = models.PositiveBigIntegerField(default=0)
     last_hash = models.CharField(max_length=64)
+    chain_id = models.CharField(max_length=32, default="")
+    legacy_until = models.PositiveBigIntegerField(default=0)
+    key_fingerprint = models.CharField(max_length=16, default="")
+    seal = models.CharField(max_length=64, default="")
 
     class Meta:
         verbose_name = _("revisjonsloggens hode")

@@ -320,3 +320,41 @@ LOGGING = {
 }
 
 LOSEN_ANNOUNCE_SYNTHETIC = True
+
+# --- Audit key and anchor (the keyed audit chain and signed backups) ---------------------------
+# The chain's HMAC key and the backups' signature key, kept outside the database:
+# LOSEN_AUDIT_KEY (at least 32 bytes; the production settings require it), or else a random key
+# in var/audit_key (mode 0600) that losen.apps.audit.keys creates on first use. The anchor file
+# remembers how far the chain had come; see docs/operations.md, "Audit log".
+AUDIT_KEY_MIN_BYTES = 32
+
+
+def audit_key_from_environment(*, required: bool = False) -> bytes | None:
+    """``LOSEN_AUDIT_KEY`` as bytes, checked; ``None`` when unset and not *required*."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    value = os.environ.get("LOSEN_AUDIT_KEY", "").strip()
+    if not value:
+        if required:
+            raise ImproperlyConfigured(
+                "LOSEN_AUDIT_KEY mangler: produksjonsinnstillingene krever en nøkkel til "
+                f"revisjonsloggen på minst {AUDIT_KEY_MIN_BYTES} byte, holdt utenfor databasen. "
+                'Lag en med: python -c "import secrets; print(secrets.token_urlsafe(48))", og ta '
+                "vare på den: uten den kan verken loggen eller sikkerhetskopiene kontrolleres."
+            )
+        return None
+    key = value.encode("utf-8")
+    if len(key) < AUDIT_KEY_MIN_BYTES:
+        raise ImproperlyConfigured(
+            f"LOSEN_AUDIT_KEY er for kort ({len(key)} byte): den må ha minst "
+            f"{AUDIT_KEY_MIN_BYTES}. "
+            'Lag en med: python -c "import secrets; print(secrets.token_urlsafe(48))".'
+        )
+    return key
+
+
+AUDIT_KEY = audit_key_from_environment()
+AUDIT_KEY_FILE = VAR_DIR / "audit_key"
+AUDIT_ANCHOR_FILE = Path(os.environ.get("LOSEN_AUDIT_ANCHOR") or VAR_DIR / "audit_anchor")
+AUDIT_ANCHOR_EVERY = 100
+# --- end audit key and anchor ---

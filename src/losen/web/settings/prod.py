@@ -60,3 +60,9 @@ SESSION_COOKIE_NAME = "__Host-losen-session"
 CSRF_COOKIE_SECURE = True
 CSRF_COOKIE_NAME = "__Host-losen-csrf"
 LANGUAGE_COOKIE_SECURE = True
+
+# --- Audit key: required in production (see base.py, "Audit key and anchor") ---
+from .base import audit_key_from_environment  # noqa: E402
+
+AUDIT_KEY = audit_key_from_environment(required=True)
+# --- end audit key ---

@@ -10,3 +10,5 @@ STORAGES = {
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Tests that check the audit anchor file give their own (a shared one would collect every run's).
+AUDIT_ANCHOR_FILE = None

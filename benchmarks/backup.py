@@ -1,0 +1,355 @@
+"""Backup and restore of a large database: memory stays under 500 MB for 4 million rows.
+
+Issue 11, line 7: a backup streams (memory stays under 500 MB for 4 million rows) and restores
+into an empty database, with the audit chain valid.
+
+What runs, in one command (``.venv/bin/python -m benchmarks --only backup``):
+
+1. For each database (SQLite in a temporary directory; PostgreSQL at ``--postgres-url`` in
+   throwaway databases ``losen_bench_backup`` and ``losen_bench_restore``, created and dropped
+   here, skipped when the server cannot be reached), a child process migrates an empty
+   database and fills it with ``--rows`` rows (4 000 000 by default): half a valid keyed audit
+   chain (the table that grows with every page a clinician opens), half stored indicator
+   observations (the table a national import fills; decimals, dates and times in every row).
+   The figures are invented; they are not statistics.
+2. ``losen backup FILE`` runs as its own process, the command an operator runs, and its peak
+   resident memory is read from the kernel when it ends (``os.wait4``, ``ru_maxrss``).
+3. ``losen restore FILE`` runs the same way into a second, empty database, then ``losen audit
+   verify`` on it.
+4. Each step prints its time, rows per second and peak memory, and PASS or FAIL against the
+   limit (500 MiB for each of backup and restore; the restore must give back every row and
+   the chain must verify). The exit code is 1 on a failure.
+
+``--rows 200000`` gives a quick run. The generators (:func:`fill_audit_chain`,
+:func:`fill_observations`) are also used by the test suite's bounded memory test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import decimal
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from benchmarks import REPO, child_env
+
+MEMORY_LIMIT_MIB = 500
+DEFAULT_ROWS = 4_000_000
+SOURCE_DB, TARGET_DB = "losen_bench_backup", "losen_bench_restore"
+BATCH = 5000
+
+
+# --- Generators (run inside a configured Django) ------------------------------------------------
+
+
+def _insert(model, rows: list[dict]) -> None:
+    """Insert *rows* (attname → value) with one prepared statement, as fast as the driver goes
+    (the ORM's bulk_create compiles every batch anew)."""
+    from django.db import connection
+
+    columns = [f for f in model._meta.concrete_fields if f.attname in rows[0]]
+    quote = connection.ops.quote_name
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 (model names, quoted)
+        quote(model._meta.db_table),
+        ", ".join(quote(f.column) for f in columns),
+        ", ".join(["%s"] * len(columns)),
+    )
+    values = [[f.get_db_prep_save(row[f.attname], connection) for f in columns] for row in rows]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, values)
+
+
+def fill_audit_chain(count: int, *, batch: int = BATCH) -> None:
+    """Append *count* entries to the audit chain, keyed and linked as ``record`` writes them,
+    in bulk (``record`` takes a lock and a transaction per entry). The head is sealed at the
+    end, so ``losen audit verify`` passes."""
+    from django.db import transaction
+
+    from losen.apps.audit.chain import KEYED, entry_hash
+    from losen.apps.audit.keys import audit_key
+    from losen.apps.audit.models import AuditEntry, AuditHead
+    from losen.apps.audit.services import new_head_fields, seal
+
+    key = audit_key()
+    start = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    with transaction.atomic():
+        head, _created = AuditHead.objects.select_for_update().get_or_create(
+            pk=1, defaults=new_head_fields(key)
+        )
+        sequence, previous = head.last_sequence, head.last_hash
+        rows: list[dict] = []
+        for _ in range(count):
+            sequence += 1
+            fields = {
+                "sequence": sequence,
+                "occurred_at": start + dt.timedelta(seconds=sequence),
+                "actor_id": None,
+                "actor_label": "kliniker",
+                "municipality_id": None,
+                "action": "read",
+                "object_type": "persons.person",
+                "object_id": f"{sequence:032x}",
+                "reason": "",
+                "details": {"n": sequence % 7},
+                "is_flagged": sequence % 97 == 0,
+            }
+            digest = entry_hash(**fields, previous_hash=previous, algorithm=KEYED, key=key)
+            rows.append(
+                {**fields, "previous_hash": previous, "entry_hash": digest, "algorithm": KEYED}
+            )
+            previous = digest
+            if len(rows) >= batch:
+                _insert(AuditEntry, rows)
+                rows = []
+        if rows:
+            _insert(AuditEntry, rows)
+        head.last_sequence, head.last_hash = sequence, previous
+        head.seal = seal(head, key)
+        head.save(update_fields=["last_sequence", "last_hash", "seal"])
+
+
+def fill_observations(count: int, *, batch: int = BATCH) -> None:
+    """Store *count* indicator observations in one import batch (invented figures)."""
+    from django.db import transaction
+
+    from losen.apps.insight.models import ImportBatch, StoredObservation
+
+    now = dt.datetime(2026, 6, 15, 8, 0, tzinfo=dt.UTC)
+    with transaction.atomic():
+        import_batch = ImportBatch.objects.create(
+            actor_label="system",
+            imported_at=now,
+            method="file",
+            file_name="benchmark.json",
+            sha256="0" * 64,
+            format="json-stat2",
+            sources=["SSB"],
+            tables=["12209"],
+            observations_in_file=count,
+            created_count=count,
+            revised_count=0,
+            unchanged_count=0,
+        )
+        rows: list[dict] = []
+        for n in range(count):
+            rows.append(
+                {
+                    "batch_id": import_batch.pk,
+                    "municipality_id": None,
+                    "key_hash": f"{n:064x}",
+                    "ordinal": n,
+                    "source": "SSB",
+                    "table": "12209",
+                    "contents_code": f"KOS{n % 40:04d}",
+                    "contents_label": "Årsverk per 10 000 innbyggere",
+                    "region_code": f"{n % 357:04d}",
+                    "region_vintage": "",
+                    "period": str(2000 + n % 25),
+                    "dimensions": '[["ContentsCode","KOS"]]',
+                    "value": decimal.Decimal(n % 100_000) / 100,
+                    "value_text": f"{(n % 100_000) / 100:.2f}",
+                    "status": "",
+                    "unit": "årsverk",
+                    "decimals": 2,
+                    "updated": dt.date(2026, 6, 15),
+                    "fetched_at": now,
+                    "is_current": True,
+                    "superseded_at": None,
+                    "superseded_by_id": None,
+                }
+            )
+            if len(rows) >= batch:
+                _insert(StoredObservation, rows)
+                rows = []
+        if rows:
+            _insert(StoredObservation, rows)
+
+
+# --- Child processes ---------------------------------------------------------------------------
+
+
+def _losen(args: list[str], env: dict[str, str]) -> tuple[int, float, float, str]:
+    """Run ``losen ARGS``; return its exit code, wall time, peak resident MiB and stderr."""
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        [str(Path(sys.executable).with_name("losen")), *args],
+        env=env,
+        cwd=REPO,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    stderr = process.stderr.read()
+    _pid, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    elapsed = time.perf_counter() - start
+    return process.returncode, elapsed, usage.ru_maxrss / 1024, stderr
+
+
+def _fill(env: dict[str, str], rows: int) -> float:
+    start = time.perf_counter()
+    subprocess.run(
+        [str(Path(sys.executable).with_name("losen")), "migrate"],
+        env=env,
+        cwd=REPO,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    subprocess.run(
+        [sys.executable, "-m", "benchmarks.backup", "--fill", str(rows)],
+        env=env,
+        cwd=REPO,
+        check=True,
+    )
+    return time.perf_counter() - start
+
+
+def _fill_here(rows: int) -> None:
+    import django
+
+    django.setup()
+    fill_audit_chain(rows // 2)
+    fill_observations(rows - rows // 2)
+
+
+# --- PostgreSQL: throwaway databases ------------------------------------------------------------
+
+
+def _admin(url: str):
+    import psycopg
+
+    return psycopg.connect(url, autocommit=True, connect_timeout=3)
+
+
+def _postgres_problem(url: str) -> str | None:
+    try:
+        with _admin(url):
+            return None
+    except Exception as error:  # any reason the server cannot be used is a reason to skip
+        return str(error).splitlines()[0] if str(error) else type(error).__name__
+
+
+def _database_url(server_url: str, name: str) -> str:
+    from urllib.parse import urlsplit, urlunsplit
+
+    return urlunsplit(urlsplit(server_url)._replace(path=f"/{name}"))
+
+
+def _recreate(url: str, *names: str, create: bool = True) -> None:
+    with _admin(url) as admin:
+        for name in names:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            if create:
+                admin.execute(f'CREATE DATABASE "{name}"')
+
+
+# --- The run -----------------------------------------------------------------------------------
+
+
+def verdict(requirement: str, measured: str, passed: bool | None) -> bool | None:
+    word = "SKIPPED" if passed is None else ("PASS" if passed else "FAIL")
+    print(f"  {word}: {requirement} ({measured})", flush=True)
+    return passed
+
+
+def run_engine(engine: str, rows: int, tmp: Path, source_url: str | None, target_url: str | None):
+    source_env = child_env(tmp / "source", source_url)
+    target_env = child_env(tmp / "target", target_url)
+    key = os.urandom(32).hex()
+    for env in (source_env, target_env):
+        env["LOSEN_AUDIT_KEY"] = key  # the restoring machine holds the same key
+    fill_s = _fill(source_env, rows)
+    print(f"  {engine}: {rows:,} rows generated and stored in {fill_s:.0f} s", flush=True)
+    backup_file = tmp / "losen-backup.jsonl"
+    code, backup_s, backup_mib, err = _losen(["backup", str(backup_file)], source_env)
+    size_mib = backup_file.stat().st_size / 2**20 if backup_file.exists() else 0
+    print(
+        f"    losen backup: exit {code}, {backup_s:.1f} s ({rows / backup_s:,.0f} rows/s), "
+        f"file {size_mib:.0f} MiB, peak resident memory {backup_mib:.0f} MiB",
+        flush=True,
+    )
+    if code:
+        print(f"    {err.strip()}")
+    subprocess.run(
+        [str(Path(sys.executable).with_name("losen")), "migrate"],
+        env=target_env,
+        cwd=REPO,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    code_r, restore_s, restore_mib, err_r = _losen(["restore", str(backup_file)], target_env)
+    print(
+        f"    losen restore: exit {code_r}, {restore_s:.1f} s ({rows / restore_s:,.0f} rows/s), "
+        f"peak resident memory {restore_mib:.0f} MiB",
+        flush=True,
+    )
+    if code_r:
+        print(f"    {err_r.strip()}")
+    code_v, verify_s, _verify_mib, _ = _losen(["audit", "verify"], target_env)
+    print(f"    losen audit verify after the restore: exit {code_v}, {verify_s:.1f} s")
+    results = [
+        verdict(
+            f"{engine}: losen backup of {rows:,} rows < {MEMORY_LIMIT_MIB} MiB",
+            f"{backup_mib:.0f} MiB",
+            code == 0 and backup_mib < MEMORY_LIMIT_MIB,
+        ),
+        verdict(
+            f"{engine}: losen restore of {rows:,} rows < {MEMORY_LIMIT_MIB} MiB, chain valid",
+            f"{restore_mib:.0f} MiB, verify exit {code_v}",
+            code_r == 0 and restore_mib < MEMORY_LIMIT_MIB and code_v == 0,
+        ),
+    ]
+    backup_file.unlink(missing_ok=True)
+    return results
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="benchmarks.backup", description=__doc__)
+    parser.add_argument("--rows", type=int, default=DEFAULT_ROWS)
+    parser.add_argument(
+        "--postgres-url",
+        default=os.environ.get("LOSEN_BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432/"),
+        help="server to create the throwaway databases on",
+    )
+    parser.add_argument("--skip-postgres", action="store_true")
+    parser.add_argument("--skip-sqlite", action="store_true")
+    parser.add_argument("--fill", type=int, help=argparse.SUPPRESS)
+    args, _others = parser.parse_known_args(argv)
+    if args.fill is not None:
+        _fill_here(args.fill)
+        return 0
+    if "--quick" in argv and "--rows" not in argv:
+        args.rows = 200_000
+
+    results: list[bool | None] = []
+    with tempfile.TemporaryDirectory(prefix="losen-bench-backup-") as name:
+        tmp = Path(name)
+        if not args.skip_sqlite:
+            results += run_engine("sqlite", args.rows, tmp / "sqlite", None, None)
+            shutil.rmtree(tmp / "sqlite", ignore_errors=True)
+        problem = "--skip-postgres" if args.skip_postgres else _postgres_problem(args.postgres_url)
+        if problem:
+            results.append(verdict("postgresql: backup and restore", f"not run: {problem}", None))
+        else:
+            try:
+                _recreate(args.postgres_url, SOURCE_DB, TARGET_DB)
+                results += run_engine(
+                    "postgresql",
+                    args.rows,
+                    tmp / "postgresql",
+                    _database_url(args.postgres_url, SOURCE_DB),
+                    _database_url(args.postgres_url, TARGET_DB),
+                )
+            finally:
+                _recreate(args.postgres_url, SOURCE_DB, TARGET_DB, create=False)
+    return 1 if any(r is False for r in results) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
