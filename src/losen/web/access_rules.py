@@ -1,0 +1,316 @@
+"""Who may open which page of Losen: one row per URL name, the rule every view must follow.
+
+This table is the access rule of the site. The views enforce it (through
+``losen.apps.accounts.access.member_required`` and the ``access_*`` functions of each app);
+``tests/web/test_access_matrix.py`` walks every URL pattern of the site with every role, with
+objects of the user's own and of another municipality, with and without a care relation, by
+GET and by POST, and fails when a page answers otherwise than its row says, and when a URL
+pattern has no row here. A new page therefore needs a row before its tests pass.
+
+What a denial looks like is the same everywhere (OWASP ASVS 4.0.3 V4.1.1, V4.1.3, V4.2.1):
+
+* an anonymous visitor on a page that needs login is sent to the login page (302, with
+  ``next`` set to the page asked for);
+* a logged-in user whose roles in the current municipality do not include one the page
+  requires, or who has no role in any municipality, gets 403;
+* an object that does not exist, belongs to another municipality, or belongs to a person the
+  user has no active care relation to (tjenstlig behov, pasientjournalloven § 16 and
+  helsepersonelloven § 21 a) gets 404, the same answer for all three, so nobody can learn that
+  an id exists;
+* a method the page does not serve gets 405, or one of the denials above when the access check
+  runs first; it never does anything.
+
+Roles are those of :class:`losen.apps.accounts.models.Role`, held per municipality; the
+rule applies to the municipality the user works in now (``request.municipality``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from losen.apps.accounts.models import Role
+
+
+class Who(StrEnum):
+    """Who may use a method of a page, besides a set of roles."""
+
+    #: Everyone, also without logging in (public pages).
+    ANYONE = "anyone"
+    #: Every logged-in user with a role, any role, in the municipality they work in.
+    MEMBERS = "members"
+    #: The page has no form: a POST is answered as a GET would be (for the same user, to the
+    #: same object) or with 405, and writes nothing.
+    NO_FORM = "no-form"
+
+
+class Scope(StrEnum):
+    """Which objects a page named by an id in its URL may show to the user."""
+
+    #: The URL names no object; what the page shows is the current municipality's.
+    NONE = "none"
+    #: An object of the user's current municipality; any other id gives 404.
+    MUNICIPALITY = "municipality"
+    #: An object of the user's current municipality, or a shared one (national statistics,
+    #: stored without a municipality); any other id gives 404.
+    MUNICIPALITY_OR_SHARED = "municipality-or-shared"
+    #: An object of the user's municipality about a person the user has an active care
+    #: relation to (ordinary or emergency); any other id gives 404, and the read is audited.
+    CARE_RELATION = "care-relation"
+    #: The page answers the same for every id, of the municipality, of another or of none, so
+    #: it tells nobody whether an id exists (a form that names no one until it is sent).
+    ANY_ID = "any-id"
+    #: A public object found by an unguessable token or a public number, whatever municipality
+    #: it belongs to; an unknown token gives 404.
+    PUBLIC = "public"
+
+
+Roles = frozenset[str] | Who | None
+
+
+@dataclass(frozen=True)
+class AccessRule:
+    """The rule of one URL name.
+
+    ``get`` and ``post`` say who may use each method: ``Who.ANYONE``, ``Who.MEMBERS``, a set
+    of role codes, ``Who.NO_FORM`` (POST only) or ``None`` for a method the page does not
+    serve. ``model`` names the kind of object the URL's id or token refers to
+    (``"app_label.ModelName"``), ``scope`` which of those the user may reach.
+    """
+
+    get: Roles
+    post: Roles
+    scope: Scope = Scope.NONE
+    model: str | None = None
+    #: Which objects a POST may act on, when that differs from what the page shows.
+    post_scope: Scope | None = None
+    #: Only in the URL configuration when this setting is true (optional integrations).
+    only_with_setting: str | None = None
+    note: str = ""
+
+    def roles_for(self, method: str) -> Roles:
+        """Who may use *method* (``"GET"`` or ``"POST"``); ``NO_FORM`` means as for GET."""
+        method = method.upper()
+        if method == "GET":
+            return self.get
+        if method == "POST":
+            return self.get if self.post is Who.NO_FORM else self.post
+        return None
+
+    def scope_for(self, method: str) -> Scope:
+        """Which objects *method* may reach: ``post_scope`` for a POST when it is set."""
+        if method.upper() == "POST" and self.post_scope is not None:
+            return self.post_scope
+        return self.scope
+
+    @property
+    def is_public(self) -> bool:
+        return Who.ANYONE in (self.get, self.post)
+
+
+def _roles(*roles: Role) -> frozenset[str]:
+    return frozenset(str(role) for role in roles)
+
+
+PERSONS = _roles(Role.KLINIKER, Role.SAKSBEHANDLER)
+CLINICIAN = _roles(Role.KLINIKER)
+CASEWORKER = _roles(Role.SAKSBEHANDLER)
+ADMIN = _roles(Role.ADMIN)
+INSIGHT = _roles(Role.LEDER, Role.ANALYTIKER)
+CASE_READ = _roles(Role.LEDER, Role.ANALYTIKER, Role.LESER, Role.ADMIN)
+CASE_EDIT = _roles(Role.LEDER, Role.ANALYTIKER)
+CASE_DECIDE = _roles(Role.LEDER)
+LEADER = _roles(Role.LEDER)
+CRITERIA_EDIT = _roles(Role.LEDER, Role.ADMIN)
+CATALOGUE = _roles(Role.KLINIKER, Role.LEDER, Role.ANALYTIKER)
+
+ANYONE, MEMBERS, NO_FORM = Who.ANYONE, Who.MEMBERS, Who.NO_FORM
+MUNICIPALITY, SHARED, CARE, PUBLIC = (
+    Scope.MUNICIPALITY,
+    Scope.MUNICIPALITY_OR_SHARED,
+    Scope.CARE_RELATION,
+    Scope.PUBLIC,
+)
+
+# fmt: off
+#: URL name -> rule. Keep the rows in the order of the URL configuration.
+ACCESS_RULES: dict[str, AccessRule] = {
+    # --- Pages of no single module
+    "home": AccessRule(MEMBERS, NO_FORM),
+    "healthz": AccessRule(ANYONE, None, note="Health check for the load balancer; GET only."),
+    "about": AccessRule(ANYONE, NO_FORM),
+    "accessibility": AccessRule(ANYONE, NO_FORM),
+    "set_language": AccessRule(ANYONE, ANYONE, note="A GET only redirects back."),
+    # --- Login and the user's municipality
+    "accounts:login": AccessRule(ANYONE, ANYONE, note="A logged-in user is sent on."),
+    "accounts:logout": AccessRule(None, ANYONE),
+    "accounts:choose_municipality": AccessRule(
+        None, MEMBERS, note="Only a municipality the user holds a role in can be chosen."
+    ),
+    "accounts:units": AccessRule(MEMBERS, NO_FORM),
+    "accounts:unit": AccessRule(MEMBERS, NO_FORM, MUNICIPALITY, "accounts.Unit"),
+    "accounts:users": AccessRule(ADMIN, NO_FORM),
+    "accounts:user": AccessRule(
+        ADMIN, NO_FORM, MUNICIPALITY, "accounts.User",
+        note="A user is of the municipality they hold a role in.",
+    ),
+    # --- Persons (personal health data)
+    "persons:list": AccessRule(
+        PERSONS, NO_FORM, note="Lists only persons the user has a care relation to."
+    ),
+    "persons:detail": AccessRule(PERSONS, NO_FORM, CARE, "persons.Person"),
+    "persons:emergency": AccessRule(
+        PERSONS, PERSONS, Scope.ANY_ID, "persons.Person", post_scope=MUNICIPALITY,
+        note="The form is the same for every id; a valid reason grants access (a care "
+        "relation flagged for review) to a person of the municipality only, else 404.",
+    ),
+    # --- Audit log
+    "audit:log": AccessRule(ADMIN, NO_FORM),
+    "audit:emergency_reviews": AccessRule(ADMIN, NO_FORM),
+    "audit:emergency_review": AccessRule(
+        ADMIN, ADMIN, MUNICIPALITY, "persons.EmergencyAccessReview",
+        note="A POST marks the emergency access reviewed, once.",
+    ),
+    "audit:innsyn": AccessRule(ADMIN, NO_FORM, note="Its form is sent by GET."),
+    "audit:innsyn_report": AccessRule(
+        ADMIN, NO_FORM, MUNICIPALITY, "persons.Person",
+        note="The person's access log; showing it writes an audit entry.",
+    ),
+    "audit:innsyn_csv": AccessRule(
+        ADMIN, NO_FORM, MUNICIPALITY, "persons.Person",
+        note="The same as CSV; the download writes an audit entry.",
+    ),
+    # --- Clinical work
+    "clinical:assessment_new": AccessRule(CLINICIAN, CLINICIAN, CARE, "persons.Person"),
+    "clinical:measurement_new": AccessRule(CLINICIAN, CLINICIAN, CARE, "persons.Person"),
+    "clinical:plan": AccessRule(CLINICIAN, CLINICIAN, CARE, "persons.Person"),
+    "clinical:outcomes": AccessRule(CLINICIAN, NO_FORM, CARE, "persons.Person"),
+    "clinical:assessment": AccessRule(CLINICIAN, CLINICIAN, CARE, "clinical.Assessment"),
+    "clinical:measurement_fhir": AccessRule(CLINICIAN, NO_FORM, CARE, "clinical.Measurement"),
+    "clinical:notice": AccessRule(CLINICIAN, CLINICIAN, CARE, "clinical.SafetyNotice"),
+    "clinical:plan_item_end": AccessRule(
+        CLINICIAN, CLINICIAN, CARE, "clinical.PlanItem", note="A GET redirects to the plan."
+    ),
+    "clinical:catalogue": AccessRule(CATALOGUE, NO_FORM),
+    "clinical:leader_outcomes": AccessRule(
+        INSIGHT, NO_FORM, note="Aggregates only, groups below the minimum size hidden."
+    ),
+    "clinical:step_policy": AccessRule(LEADER, LEADER),
+    # --- Management information (styringsinformasjon)
+    "insight:dashboard": AccessRule(INSIGHT, NO_FORM),
+    "insight:demand": AccessRule(INSIGHT, NO_FORM, note="Its form is sent by GET."),
+    "insight:imports": AccessRule(INSIGHT, INSIGHT),
+    "insight:import_detail": AccessRule(INSIGHT, NO_FORM, SHARED, "insight.ImportBatch"),
+    "insight:export": AccessRule(
+        INSIGHT, NO_FORM, note="The table is chosen by query; an empty export gives 404."
+    ),
+    # --- Prioritisation cases
+    "priorities:case_list": AccessRule(CASE_READ, NO_FORM),
+    "priorities:case_create": AccessRule(CASE_EDIT, CASE_EDIT),
+    "priorities:case_detail": AccessRule(
+        CASE_READ, NO_FORM, MUNICIPALITY, "priorities.PrioritizationCase"
+    ),
+    "priorities:case_edit": AccessRule(
+        CASE_EDIT, CASE_EDIT, MUNICIPALITY, "priorities.PrioritizationCase"
+    ),
+    "priorities:case_phase": AccessRule(
+        None, CASE_DECIDE, MUNICIPALITY, "priorities.PrioritizationCase"
+    ),
+    "priorities:case_weights": AccessRule(
+        CASE_EDIT, CASE_EDIT, MUNICIPALITY, "priorities.PrioritizationCase"
+    ),
+    "priorities:case_legal": AccessRule(
+        CASE_DECIDE, CASE_DECIDE, MUNICIPALITY, "priorities.PrioritizationCase"
+    ),
+    "priorities:alternative_create": AccessRule(
+        CASE_EDIT, CASE_EDIT, MUNICIPALITY, "priorities.PrioritizationCase"
+    ),
+    "priorities:alternative_edit": AccessRule(
+        CASE_EDIT, CASE_EDIT, MUNICIPALITY, "priorities.Alternative"
+    ),
+    "priorities:indicator_add": AccessRule(
+        CASE_EDIT, CASE_EDIT, MUNICIPALITY, "priorities.PrioritizationCase"
+    ),
+    "priorities:matrix": AccessRule(
+        CASE_READ, NO_FORM, MUNICIPALITY, "priorities.PrioritizationCase"
+    ),
+    "priorities:portfolio": AccessRule(
+        CASE_READ, NO_FORM, MUNICIPALITY, "priorities.PrioritizationCase",
+        note="404 also for a case without a budget: it has no portfolio.",
+    ),
+    "priorities:participation": AccessRule(
+        CASE_READ, CASE_EDIT, MUNICIPALITY, "priorities.PrioritizationCase",
+        note="Everyone who reads the case sees the answers; editors record how they were used.",
+    ),
+    "priorities:consultation_open": AccessRule(
+        None, CASE_DECIDE, MUNICIPALITY, "priorities.PrioritizationCase"
+    ),
+    "priorities:basis_create": AccessRule(
+        None, CASE_EDIT, MUNICIPALITY, "priorities.PrioritizationCase"
+    ),
+    "priorities:basis_detail": AccessRule(
+        CASE_READ, NO_FORM, MUNICIPALITY, "priorities.DecisionBasis"
+    ),
+    "priorities:basis_docx": AccessRule(
+        CASE_READ, NO_FORM, MUNICIPALITY, "priorities.DecisionBasis"
+    ),
+    "priorities:decision_record": AccessRule(
+        CASE_DECIDE, CASE_DECIDE, MUNICIPALITY, "priorities.PrioritizationCase"
+    ),
+    "priorities:publish": AccessRule(
+        None, CASE_DECIDE, MUNICIPALITY, "priorities.PrioritizationCase"
+    ),
+    "priorities:followup_add": AccessRule(
+        CASE_DECIDE, CASE_DECIDE, MUNICIPALITY, "priorities.PrioritizationCase"
+    ),
+    "priorities:followup_evaluate": AccessRule(
+        CASE_DECIDE, CASE_DECIDE, MUNICIPALITY, "priorities.FollowUp"
+    ),
+    "priorities:followup_indicator_add": AccessRule(
+        CASE_EDIT, CASE_EDIT, MUNICIPALITY, "priorities.FollowUp"
+    ),
+    # --- Service decisions (vedtak; personal data)
+    "cases:decision_new": AccessRule(CASEWORKER, CASEWORKER, CARE, "persons.Person"),
+    "cases:decision": AccessRule(PERSONS, NO_FORM, CARE, "cases.ServiceDecision"),
+    "cases:decision_status": AccessRule(CASEWORKER, CASEWORKER, CARE, "cases.ServiceDecision"),
+    # --- Criteria
+    "criteria:catalogue": AccessRule(MEMBERS, NO_FORM),
+    "criteria:descriptions": AccessRule(CRITERIA_EDIT, CRITERIA_EDIT),
+    # --- Public pages (no login): published cases and open consultations
+    "public:index": AccessRule(
+        ANYONE, NO_FORM, PUBLIC, "accounts.Municipality", note="Found by municipality number."
+    ),
+    "public:case": AccessRule(
+        ANYONE, NO_FORM, PUBLIC, "priorities.Publication",
+        note="Only a publication that has not been taken down.",
+    ),
+    "public:consultation": AccessRule(ANYONE, ANYONE, PUBLIC, "priorities.Consultation"),
+    "public:consultation_thanks": AccessRule(ANYONE, NO_FORM, PUBLIC, "priorities.Consultation"),
+    # --- Login through the municipality's identity provider (when configured)
+    "oidc_authentication_callback": AccessRule(ANYONE, None, only_with_setting="OIDC_ENABLED"),
+    "oidc_authentication_init": AccessRule(ANYONE, None, only_with_setting="OIDC_ENABLED"),
+    "oidc_logout": AccessRule(ANYONE, ANYONE, only_with_setting="OIDC_ENABLED"),
+}
+# fmt: on
+
+
+def rule_for(url_name: str) -> AccessRule:
+    """The rule of *url_name* (``namespace:name``); ``KeyError`` if the page has no row."""
+    return ACCESS_RULES[url_name]
+
+
+def may(rule: AccessRule, method: str, roles: frozenset[str], *, authenticated: bool) -> bool:
+    """Whether a user with *roles* in the current municipality may use *method* on the page.
+
+    This says nothing about objects: the rule's ``scope`` decides which ids are reachable.
+    """
+    allowed = rule.roles_for(method)
+    if allowed is None:
+        return False
+    if allowed is Who.ANYONE:
+        return True
+    if not authenticated or not roles:
+        return False
+    if allowed is Who.MEMBERS:
+        return True
+    return bool(allowed & roles)
