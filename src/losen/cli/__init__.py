@@ -24,7 +24,7 @@ import sys
 from collections.abc import Sequence
 
 from losen import __version__
-from losen.cli.inputs import INPUT_SOURCE_ATTRIBUTE
+from losen.cli.inputs import INPUT_SOURCE_ATTRIBUTE, print_problems
 from losen.domain.errors import InputError, LosenDomainError
 
 EXIT_OK = 0
@@ -75,8 +75,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         # Bad input found by the domain (losen.domain.safeinput and the parsers): one problem
         # a line on stderr, nothing on stdout (commands write their answer only at the end).
         lines = error.lines() if isinstance(error, InputError) else str(error).splitlines()
-        for line in lines or [type(error).__name__]:
-            print(f"losen: {line}", file=sys.stderr)
+        print_problems(lines or [type(error).__name__], prefix="losen: ")
         return EXIT_BAD_INPUT
     except (RecursionError, MemoryError, UnicodeError) as error:
         # Only when raised while input was read (losen.cli.inputs.reading_input); anywhere

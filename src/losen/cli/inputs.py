@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from losen.domain.errors import InputError, Problem
-from losen.domain.safeinput import MAX_JSON_BYTES, load_json, read_bytes, too_large
+from losen.domain.safeinput import MAX_JSON_BYTES, MAX_PROBLEMS, load_json, read_bytes, too_large
 
 STDIN = "-"
 STDIN_NAME = "standard inn"
@@ -85,6 +85,17 @@ def load_json_input(
             max_items=max_items,
             keep_non_finite=keep_non_finite,
         )
+
+
+def print_problems(lines: list[str], *, prefix: str = "") -> None:
+    """Print problems on stderr, one a line, at most :data:`~losen.domain.safeinput.MAX_PROBLEMS`
+    of them and then how many more there are (a file with a million bad rows gets a readable
+    answer, not a million lines)."""
+    shown = lines[:MAX_PROBLEMS]
+    for line in shown:
+        print(f"{prefix}{line}", file=sys.stderr)
+    if len(lines) > len(shown):
+        print(f"{prefix}… og {len(lines) - len(shown)} problemer til", file=sys.stderr)
 
 
 def _encoding() -> str:

@@ -261,6 +261,11 @@ def check_text(value: str, *, where: str, max_chars: int | None = MAX_TEXT_CHARS
     return value
 
 
+def _scientific(value: float) -> str:
+    """``1e15`` for 10^15 (``:g`` would write ``1e+15``)."""
+    return f"{value:.0e}".replace("e+", "e") if value >= 1e6 else f"{value:g}"
+
+
 def number_problem(
     value: object,
     where: str,
@@ -281,7 +286,7 @@ def number_problem(
     if abs(value) > max_magnitude:
         return Problem(
             where,
-            f"tallet er for stort; høyst {max_magnitude:g} i absoluttverdi er tillatt "
+            f"tallet er for stort; høyst {_scientific(max_magnitude)} i absoluttverdi er tillatt "
             "(bruk en større enhet, f.eks. tusen kroner)",
         )
     if not allow_negative and value < 0:

@@ -128,16 +128,6 @@ def request_emergency_access(*, request, requested_id, reason: str) -> Emergency
     return EmergencyResult(review, relation)
 
 
-def grant_emergency_access(*, request, person: Person, reason: str) -> CareRelation:
-    """Emergency access to a person already fetched; see :func:`request_emergency_access`."""
-    result = request_emergency_access(
-        request=request, requested_id=person.external_id, reason=reason
-    )
-    if result.relation is None:
-        raise ValueError("the person is not of the request's municipality")
-    return result.relation
-
-
 class AlreadyReviewed(Exception):
     """The emergency access has been reviewed already; a review is not changed afterwards."""
 

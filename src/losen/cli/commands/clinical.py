@@ -10,11 +10,10 @@ nesting depth, text and number checks); answers are written whole, after they ar
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 from losen.cli import EXIT_BAD_INPUT, EXIT_OK, CommandError
-from losen.cli.inputs import emit, emit_json, load_json_input, source_name
+from losen.cli.inputs import emit, emit_json, load_json_input, print_problems, source_name
 from losen.domain.errors import InputError as DocumentError
 from losen.domain.fhir import ExportNotAllowed, build_questionnaire
 from losen.domain.instruments import (
@@ -174,8 +173,7 @@ def check_command(args) -> int:
                 continue
             valid.append(f"{file}: {definition.id} {definition.version} er gyldig")
     if problems:
-        for problem in problems:
-            print(f"losen: {problem}", file=sys.stderr)
+        print_problems(problems, prefix="losen: ")
         return EXIT_BAD_INPUT
     try:
         load_registry(args.paths)
@@ -201,8 +199,7 @@ def suggest_command(args) -> int:
     try:
         inputs = parse_input(raw)
     except InputError as error:
-        for problem in error.problems:
-            print(f"losen: {source}: {problem}", file=sys.stderr)
+        print_problems([f"{source}: {problem}" for problem in error.problems], prefix="losen: ")
         return EXIT_BAD_INPUT
     _print_json(suggest_pathway(inputs).to_dict())
     return EXIT_OK

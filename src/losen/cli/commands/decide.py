@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from losen.cli import EXIT_BAD_INPUT, EXIT_CHECK_FAILED, EXIT_OK
-from losen.cli.inputs import emit_json, load_json_input, reading_input
+from losen.cli.inputs import emit_json, load_json_input, print_problems, reading_input
 from losen.cli.wording import LANGUAGES, explainer
 from losen.domain.errors import InputError, Problem
 from losen.domain.mcda.parse import parse_problem, read_xlsx
@@ -73,8 +73,7 @@ def _read_decision(path: str) -> Any:
 
 def _fail(error: InputError) -> int:
     """The decision engine's error contract: one ``path: problem`` line each, no prefix."""
-    for line in error.lines():
-        print(line, file=sys.stderr)
+    print_problems(error.lines())
     return EXIT_BAD_INPUT
 
 

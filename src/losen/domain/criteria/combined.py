@@ -133,7 +133,10 @@ def _number(path: str, value: object) -> Problem | None:
         return None
     if isinstance(value, float) and not math.isfinite(value):
         return Problem(path, "not finite (NaN eller uendelig er ikke tillatt)")
-    return Problem(path, f"too large ({problem.message})")
+    return Problem(
+        path,
+        "too large (større enn 1e15 i absoluttverdi; bruk en større enhet, f.eks. tusen kroner)",
+    )
 
 
 def _sub_from(path: str, raw: object, problems: list[Problem]) -> SubAssessment | None:

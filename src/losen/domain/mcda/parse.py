@@ -71,6 +71,10 @@ def is_number(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
+def _scientific(value: float) -> str:
+    return f"{value:.0e}".replace("e+", "e")
+
+
 def number_problem(path: str, value: object, *, allow_negative: bool = True) -> Problem | None:
     """The problem with ``value`` as a number at ``path``, or None when it is fine."""
     if value is None:
@@ -82,8 +86,8 @@ def number_problem(path: str, value: object, *, allow_negative: bool = True) -> 
     if abs(value) > MAX_VALUE:  # type: ignore[arg-type]  # exact for ints of any size
         return Problem(
             path,
-            f"too large (større enn {MAX_VALUE:.0e} i absoluttverdi; bruk en større enhet, "
-            "f.eks. tusen kroner)",
+            f"too large (større enn {_scientific(MAX_VALUE)} i absoluttverdi; bruk en større "
+            "enhet, f.eks. tusen kroner)",
         )
     if not allow_negative and float(value) < 0:  # type: ignore[arg-type]
         return Problem(path, "negative (kan ikke være negativ)")
