@@ -1,4 +1,4 @@
-"""Validation of Norwegian municipality numbers (kommunenummer).
+"""Validation of Norwegian municipality numbers (kommunenummer), and of passwords.
 
 A municipality number is four digits: the county number (fylkesnummer) followed by a
 two-digit serial within the county. Source: SSB's standard for municipality numbering
@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import re
 
+from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 # County numbers that have been valid at some time since 1977 (KLASS 104).
 COUNTY_NUMBERS = frozenset(
@@ -43,3 +45,19 @@ def validate_municipality_number(value: str) -> None:
             _("Løpenummeret i fylket (de to siste sifrene) kan ikke være 00."),
             code="municipality_number_serial",
         )
+
+
+class MinimumLengthValidator(password_validation.MinimumLengthValidator):
+    """Django's minimum-length check with its refusal worded in Losen's own catalogue.
+
+    Django's bokmål and nynorsk catalogues have no translation of the refusal ("This password
+    is too short …"), so a form would show it in English among Norwegian text; the help text
+    is translated there and is left to Django.
+    """
+
+    def get_error_message(self) -> str:
+        return ngettext(
+            "Passordet er for kort. Det må ha minst %(min_length)d tegn.",
+            "Passordet er for kort. Det må ha minst %(min_length)d tegn.",
+            self.min_length,
+        ) % {"min_length": self.min_length}
