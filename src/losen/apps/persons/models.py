@@ -26,6 +26,10 @@ class Person(models.Model):
     given_name = models.CharField(_("fornavn"), max_length=100)
     family_name = models.CharField(_("etternavn"), max_length=100)
     birth_year = models.PositiveSmallIntegerField(_("fødselsår"))
+    #: Fødselsnummer or D-nummer (11 digits, checked with python-stdnum when written:
+    #: :func:`losen.apps.persons.services.normalise_national_id`). Empty when not known.
+    #: Never shown in lists, never in a log line or an audit entry.
+    national_id = models.CharField(_("fødselsnummer eller D-nummer"), max_length=11, blank=True)
     unit = models.ForeignKey(
         "accounts.Unit",
         on_delete=models.SET_NULL,
@@ -43,6 +47,13 @@ class Person(models.Model):
         verbose_name = _("person")
         verbose_name_plural = _("personer")
         ordering = ["family_name", "given_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "national_id"],
+                condition=~Q(national_id=""),
+                name="persons_national_id_unique",
+            )
+        ]
 
     def __str__(self) -> str:
         # Deliberately no name: str() ends up in logs and admin messages.

@@ -161,3 +161,36 @@ def review_emergency_access(*, actor, review: EmergencyAccessReview, comment: st
             },
         )
     review.refresh_from_db()
+
+
+def normalise_national_id(value: str) -> str:
+    """*value* as 11 digits if it is a valid fødselsnummer or D-nummer, else ValidationError.
+
+    Spaces, dots and hyphens are left out first; the check digits and the date are checked with
+    python-stdnum (:mod:`stdnum.no.fodselsnummer`, which accepts D-numbers). An empty value
+    stays empty. The message never repeats the number (it may end up in a log).
+    """
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+    from stdnum.exceptions import ValidationError as NumberError
+    from stdnum.no import fodselsnummer
+
+    text = (value or "").strip()
+    if not text:
+        return ""
+    digits = "".join(ch for ch in text if ch not in " .-\u00a0")
+    if not digits.isdigit() or len(digits) != 11:
+        raise ValidationError(
+            _("Fødselsnummer og D-nummer har 11 sifre. Sjekk nummeret og skriv det på nytt."),
+            code="national_id_length",
+        )
+    try:
+        return fodselsnummer.validate(digits)
+    except NumberError:
+        raise ValidationError(
+            _(
+                "Nummeret er ikke et gyldig fødselsnummer eller D-nummer (kontrollsifrene eller "
+                "datoen stemmer ikke). Sjekk nummeret og skriv det på nytt."
+            ),
+            code="national_id_invalid",
+        ) from None
