@@ -9,13 +9,11 @@ The printable page and the DOCX for the political case system are rendered from 
 
 from __future__ import annotations
 
-import io
-from dataclasses import dataclass, field
-
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from losen.apps.common.documents import Paper, Section, Table, to_docx
 from losen.apps.criteria import wording
 from losen.apps.insight.services import attached_figures
 from losen.domain.explain import Fact
@@ -300,20 +298,6 @@ def build_snapshot(case: PrioritizationCase, *, detail: str, version: int) -> di
             for f in overview.follow_ups
         ],
     }
-
-
-@dataclass
-class Table:
-    headers: list[str]
-    rows: list[list[str]]
-
-
-@dataclass
-class Section:
-    number: int
-    title: str
-    paragraphs: list[str] = field(default_factory=list)
-    tables: list[Table] = field(default_factory=list)
 
 
 def _pct(x: float) -> str:
@@ -683,38 +667,26 @@ def sections(snapshot: dict) -> list[Section]:
     return out
 
 
-def render_docx(basis) -> bytes:
-    """The decision basis as a DOCX document for the political case system."""
-    from docx import Document
-
-    snapshot = basis.snapshot
-    document = Document()
-    document.core_properties.title = snapshot["case"]["title"]
-    document.add_heading(_("Beslutningsgrunnlag: %s") % snapshot["case"]["title"], level=0)
-    document.add_paragraph(
-        _("%(m)s. Versjon %(v)d, laget %(at)s. Detaljnivå: %(d)s.")
-        % {
-            "m": snapshot["municipality"],
-            "v": snapshot["version"],
-            "at": snapshot["created_at"],
-            "d": snapshot["detail_label"],
-        }
+def paper(snapshot: dict) -> Paper:
+    """The decision basis as a printable document (the same sections as the page)."""
+    return Paper(
+        title=_("Beslutningsgrunnlag: %s") % snapshot["case"]["title"],
+        document_title=snapshot["case"]["title"],
+        municipality=snapshot["municipality"],
+        after_title=[
+            _("%(m)s. Versjon %(v)d, laget %(at)s. Detaljnivå: %(d)s.")
+            % {
+                "m": snapshot["municipality"],
+                "v": snapshot["version"],
+                "at": snapshot["created_at"],
+                "d": snapshot["detail_label"],
+            }
+        ],
+        sections=sections(snapshot),
+        subject=str(_("Beslutningsgrunnlag")),
     )
-    for section in sections(snapshot):
-        document.add_heading(f"{section.number}. {section.title}", level=1)
-        for paragraph in section.paragraphs:
-            document.add_paragraph(paragraph)
-        for table in section.tables:
-            if not table.rows:
-                continue
-            grid = document.add_table(rows=1, cols=len(table.headers))
-            grid.style = "Table Grid"
-            for cell, header in zip(grid.rows[0].cells, table.headers, strict=True):
-                cell.text = header
-            for row in table.rows:
-                cells = grid.add_row().cells
-                for cell, value in zip(cells, row, strict=True):
-                    cell.text = str(value)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+
+
+def render_docx(basis) -> bytes:
+    """The decision basis as a DOCX document (A4) for the political case system."""
+    return to_docx(paper(basis.snapshot))
