@@ -142,6 +142,65 @@ def test_backup_then_restore_gives_back_every_row(demo, client_for, tmp_path):
     assert User.objects.get(username="leder").has_perm("accounts.view_user")
 
 
+def _tables_in(path: Path) -> set[str]:
+    return {json.loads(line)["table"] for line in _lines(path) if line.startswith(b'{"table"')}
+
+
+def test_sessions_throttle_windows_and_sign_in_attempts_are_left_out(demo, tmp_path):
+    """Transient rows are not data to restore (docs/operations.md lists them): a backup holds
+    none of them, a restore brings none back, and a database holding only such rows counts
+    as empty."""
+    import datetime as dt
+
+    from axes.models import AccessAttempt
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    from losen.apps.accounts.models import RateWindow
+
+    soon = timezone.now() + dt.timedelta(minutes=10)
+    RateWindow.objects.create(key="a" * 64, count=3, expires_at=soon)
+    AccessAttempt.objects.create(
+        username="b" * 64,
+        ip_address="192.0.2.10",
+        user_agent="",
+        http_accept="",
+        path_info="/logg-inn/",
+        get_data="",
+        post_data="",
+        failures_since_start=5,
+    )
+    Session.objects.create(session_key="c" * 32, session_data="", expire_date=soon)
+    transient = {
+        "accounts.ratewindow",
+        "sessions.session",
+        "axes.accessattempt",
+        "axes.accessattemptexpiration",
+        "axes.accesslog",
+        "axes.accessfailurelog",
+        "contenttypes.contenttype",
+        "auth.permission",
+    }
+    assert not transient & {m._meta.label_lower for m in backed_up_models()}
+
+    path = tmp_path / "b.jsonl"
+    counts = write_backup(path)
+    tables = _tables_in(path)
+    assert "accounts.user" in tables and "audit.auditentry" in tables
+    assert not transient & tables and not transient & set(counts)
+    assert b"192.0.2.10" not in path.read_bytes()
+
+    # Only transient rows left (the other installation's lock-out, say): still empty enough.
+    _empty_database()
+    for model in (RateWindow, AccessAttempt, Session):
+        model.objects.all().delete()
+    RateWindow.objects.create(key="d" * 64, count=1, expires_at=soon)
+    restore_backup(path)
+    assert list(RateWindow.objects.values_list("key", flat=True)) == ["d" * 64]
+    assert not AccessAttempt.objects.exists() and not Session.objects.exists()
+    assert verify_chain().ok
+
+
 def test_restore_refuses_a_database_that_is_not_empty(demo, tmp_path):
     path = tmp_path / "b.jsonl"
     write_backup(path)

@@ -2,9 +2,10 @@
 
 The backup (format ``losen-backup`` version 2) holds every row of every Losen model, of
 Django's auth tables and of the audit chain's head, with its primary keys, so foreign keys and
-the audit chain come back exactly. Left out, because ``migrate`` recreates them or they are
-transient: content types, permissions (rows that point at one name it by its natural key),
-sessions and the cache.
+the audit chain come back exactly. Left out, because ``migrate`` recreates them: content
+types and permissions (rows that point at one name it by its natural key). Left out, because
+they are transient and not data to restore: sessions, the cache, the throttle's rate windows
+(``accounts.RateWindow``) and django-axes' sign-in attempts and lock-outs.
 
 The file is JSON Lines (UTF-8, one JSON value a line)::
 
@@ -61,7 +62,18 @@ FORMAT_VERSION = 2
 SIGNATURE = "hmac-sha256"
 #: Rows fetched from the database at a time, and inserted at a time when restoring.
 CHUNK_SIZE = 2000
-EXCLUDED_MODELS = frozenset({"contenttypes.contenttype", "auth.permission", "sessions.session"})
+#: Rows ``migrate`` creates again; rows that point at one name it by its natural key.
+RECREATED_MODELS = frozenset({"contenttypes.contenttype", "auth.permission"})
+#: Rows that are not data to restore: sign-ins (sessions), the throttle's counters for sign-in
+#: and consultation answers (``accounts.RateWindow``: keyed hashes, each for one window of
+#: minutes up to an hour), and django-axes' failed sign-ins and lock-outs (keyed hashes of
+#: usernames and client addresses, kept for the cool-off and cleared on a successful sign-in).
+#: Restoring them would bring back stale lock-outs and sessions the restored database never
+#: issued; leaving them out, a restore starts with everyone signed out and no one locked out.
+TRANSIENT_MODELS = frozenset({"sessions.session", "accounts.ratewindow"})
+#: Whole apps of transient rows, when installed (every model of django-axes).
+TRANSIENT_APPS = frozenset({"axes"})
+EXCLUDED_MODELS = RECREATED_MODELS | TRANSIENT_MODELS
 #: The longest header, table or end line read (a row line may be longer).
 _MAX_META_LINE = 1 << 20
 
@@ -73,12 +85,18 @@ class BackupError(Exception):
 # --- What a backup holds ------------------------------------------------------------------------
 
 
+def excluded(model: type[Model]) -> bool:
+    """Whether a backup leaves *model*'s rows out (see ``RECREATED_MODELS`` and
+    ``TRANSIENT_MODELS``)."""
+    return model._meta.label_lower in EXCLUDED_MODELS or model._meta.app_label in TRANSIENT_APPS
+
+
 def backed_up_models() -> list[type[Model]]:
     """Every concrete model whose rows a backup holds (many-to-many tables included), in an
     order that loads parents before children where there is one."""
     app_list: dict = {}
     for model in apps.get_models(include_auto_created=True):
-        if model._meta.label_lower in EXCLUDED_MODELS or model._meta.proxy:
+        if excluded(model) or model._meta.proxy:
             continue
         app_list.setdefault(model._meta.app_config, []).append(model)
     return serializers.sort_dependencies(app_list.items(), allow_cycles=True)
@@ -92,7 +110,7 @@ def _natural_target(column: models.Field) -> type[Model] | None:
     """The excluded model a foreign key points at (named by natural key in the file)."""
     if column.is_relation and column.related_model is not None:
         target = column.related_model
-        if target._meta.label_lower in EXCLUDED_MODELS:
+        if target._meta.label_lower in RECREATED_MODELS:
             return target
     return None
 
