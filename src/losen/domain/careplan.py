@@ -1,8 +1,9 @@
 """Stepped care from repeated measurements, trajectories, and outcomes per intervention.
 
 The guideline asks for stepped and mixed care: the offer is stepped up when need grows and down
-when it falls (Helsedirektoratet 2025, definitions in the consultation draft, see
-``../shared/domain/psykisk-helse-rus.md`` §1.3 and §2.4). Services that do this by measurement
+when it falls (Helsedirektoratet, «Psykisk helse- og rusarbeid for voksne», 2025, chapter
+«Bakgrunn, metode og prosess»: https://www.helsedirektoratet.no/veiledere/psykisk-helse-og-rusarbeid-for-voksne).
+Services that do this by measurement
 (IAPT in England, Rask psykisk helsehjelp here) step up when repeated measurements show **no
 reliable improvement** after a set time, and step down when the person has **recovered**
 (moved below the clinical cut-off). Reliable change and caseness come from the instrument

@@ -1,9 +1,9 @@
 """FHIR R4 Questionnaire and QuestionnaireResponse for instruments, as plain dicts.
 
-Interoperability with EHRs goes through FHIR R4 (``../shared/design/ARCHITECTURE.md``,
-"Conventions of the field"). This module only builds JSON-ready dicts from the domain values;
-it imports no FHIR library, so the domain stays pure. The tests validate the output with the
-``fhir.resources`` R4B models.
+Interoperability with EHRs goes through FHIR R4 (https://hl7.org/fhir/R4/, the version the
+Norwegian profiles build on: https://simplifier.net/hl7norwayno-basis). This module only builds
+JSON-ready dicts from the domain values; it imports no FHIR library, so the domain stays pure.
+The tests validate the output with the ``fhir.resources`` R4B models.
 
 Choices made here (HL7 FHIR R4, Questionnaire and QuestionnaireResponse resources):
 

@@ -260,8 +260,10 @@ class Measurement(models.Model):
 class SafetyNotice(models.Model):
     """A positive risk screen or instrument flag, shown on the person's page until acknowledged.
 
-    It cannot be silenced without a reason, and the reason and who gave it are kept
-    (``../shared/domain/psykisk-helse-rus.md`` §8.3).
+    It cannot be silenced without a reason, and the reason and who gave it are kept: a risk
+    item such as PHQ-9 item 9 calls for a suicide-risk assessment whatever the total
+    (Kroenke, Spitzer & Williams 2001), and what was done must be in the record
+    (pasientjournalforskriften § 6, https://lovdata.no/forskrift/2019-03-01-168).
     """
 
     external_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)

@@ -5,10 +5,13 @@ other dimensions), says whether the figure is a count or a ratio, and for counts
 band of the population (SSB table 07459) it is divided by to give a rate per 1 000 inhabitants.
 Ratios (percentages, hours per user) are shown as published and never recomputed from sums.
 
-The table ids come from ../shared/domain/data.md §2 (KOSTRA 12003 users of care services,
-12209 care key figures, 12367 accounts by function; function 243 is "tilbud til personer med
-rusproblemer", KLASS 277) and §5 (IS-24/8 årsverk, BrukerPlan counts). data.md asks for every
-contents code to be checked against ``GET /tables/{id}/metadata`` before it is relied on; no
+The table ids are SSB's (Statistikkbanken, https://www.ssb.no/statbank: KOSTRA 12003 users of
+care services, 12209 care key figures, 12367 accounts by function; function 243 is "tilbud til
+personer med rusproblemer" in KOSTRA's function list, KLASS 277,
+https://www.ssb.no/klass/klassifikasjoner/277), and the IS-24/8 survey's årsverk and BrukerPlan
+counts (https://www.ressursportal.no/kommunalt-psykisk-helse--og-rusarbeid/is-248/). SSB's API
+guide (https://www.ssb.no/api/api-mot-statistikkbanken--brukerveiledning) describes ``GET
+/tables/{id}/metadata``; every contents code should be checked there before it is relied on; no
 live API can be reached from where this was written, so entries whose codes were not seen in a
 real response carry ``codes_checked=False`` and the page says so. An operator corrects a code
 here after checking it.

@@ -4,7 +4,7 @@ Nothing here is real statistics: the numbers come from a seeded random generator
 plausible levels, the source is named :data:`~.queries.DEMO_SOURCE` everywhere it is shown,
 and the figures are stored as Fjordvik's own (so resetting the demo removes them, and no other
 municipality sees them). Real SSB/FHI files are never copied into the repository; the demo
-works without ../shared/data.
+works without any downloaded data file.
 
 Fjordvik (4699) gets population by single-year age (as table 07459) for 2015–2025 and the
 catalogue's indicators for 2015–2024, beside an invented KOSTRA group 12 and country, with one

@@ -1,7 +1,8 @@
 """Reader for JSON-stat 2.0 as SSB's PxWebApi (v1 and v2) and FHI's Statistikk API send it.
 
-Written here from the JSON-stat 2.0 format description (json-stat.org, "JSON-stat format") and
-the real responses in ``../shared/data`` (see data.md §1.3). The quirks handled:
+Written here from the JSON-stat 2.0 format description (https://json-stat.org/format/) and
+real responses of SSB's PxWebApi 2 (https://data.ssb.no/api/pxwebapi/v2) and FHI's Statistikk
+API (https://statistikk-data.fhi.no/api/open/v1/). The quirks handled:
 
 * ``category.index`` as an object ``{"3002": 0, …}`` (SSB) or an array ``["03", "30"]`` (FHI), or
   absent for a single category;

@@ -13,7 +13,7 @@ from datetime import date
 from decimal import Decimal
 
 #: SSB's standard symbols ("standardtegn"), with short Norwegian meanings written here.
-#: Source: SSB, "Standardtegn i tabeller" (ssb.no), as summarised in ../shared/domain/data.md §1.3.
+#: Source: SSB, "Standardtegn i tabeller" (https://www.ssb.no), as shown under every StatBank table.
 #: ``-`` means the figure is exactly nil; it is still kept as a status, not turned into 0,
 #: so an export writes back what was read.
 STATUS_MEANINGS: dict[str, str] = {

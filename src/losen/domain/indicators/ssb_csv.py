@@ -1,11 +1,11 @@
 """Reader for SSB Statistikkbanken CSV exports ("semikolonseparert med overskrift").
 
-The layout, checked against the real export
-``../shared/data/ssb_07459_population_by_age_2024_kcodes.csv``
-(data.md §7): ISO-8859-1, CRLF line ends, ``;`` between fields, an optional title line
-(``"07459: Population, by region, age, contents and year"``) and a blank line, then a header. The
-stub columns come first (``"region";"age"``); each remaining column is one contents × period
-(``"Persons 2024"``). A stub column may instead hold the period (header ``år``/``year``/``tid``).
+The layout, checked against a real export of SSB table 07459 (population by age, 2024;
+https://www.ssb.no/statbank/table/07459): ISO-8859-1, CRLF line ends, ``;`` between fields, an
+optional title line (``"07459: Population, by region, age, contents and year"``) and a blank
+line, then a header. The stub columns come first (``"region";"age"``); each remaining column is
+one contents × period (``"Persons 2024"``). A stub column may instead hold the period (header
+``år``/``year``/``tid``).
 Region cells carry the code before the label (``"K-3101 Halden"``). The export carries labels,
 not contents codes, so the contents code stored is the contents label.
 

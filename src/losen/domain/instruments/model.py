@@ -33,8 +33,10 @@ class Sex(StrEnum):
 class SeverityHint(StrEnum):
     """The severity a band *suggests* to the clinician; it never decides on its own.
 
-    Source: ``../shared/domain/psykisk-helse-rus.md`` §8.2 ("two helpers map instrument bands to
-    suggested severity"); the clinician sets severity in the assessment.
+    The bands are the instruments' published ones (PHQ-9: Kroenke, Spitzer & Williams 2001;
+    GAD-7: Spitzer et al. 2006; AUDIT: Babor et al. 2001; DUDIT: Berman et al. 2005); which band
+    suggests which severity is Losen's own reading, shown as a suggestion. The clinician sets
+    severity in the assessment.
     """
 
     NONE = "none"

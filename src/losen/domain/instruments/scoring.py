@@ -4,8 +4,8 @@ Scoring follows the instruments' published rules, which for all built-ins are th
 total is the sum of the item scores as printed on the form (PHQ-9: Kroenke, Spitzer & Williams
 2001; GAD-7: Spitzer et al. 2006; AUDIT: Babor et al. 2001, WHO/MSD/MSB/01.6a; AUDIT-C: Bush et
 al. 1998; DUDIT: Berman et al. 2005). The band is the one the total falls in, the screen is
-positive at or above the cut-off, and every safety rule is checked whatever the total
-(``../shared/domain/psykisk-helse-rus.md`` §8.3).
+positive at or above the cut-off, and every safety rule is checked whatever the total (a risk
+item, such as PHQ-9 item 9, is followed up however low the sum is: Kroenke et al. 2001).
 """
 
 from __future__ import annotations

@@ -394,8 +394,9 @@ def deviation_problems(
     """Return what is missing for a choice to be recorded (empty when it can be).
 
     A choice that differs from the suggestion needs a deviation note naming one of the
-    recommendations the suggestion rests on and saying why (journalforskriften § 6 g, see
-    ``../shared/domain/psykisk-helse-rus.md`` §0.2).
+    recommendations the suggestion rests on and saying why (pasientjournalforskriften § 6
+    bokstav g, https://lovdata.no/forskrift/2019-03-01-168; Helsedirektoratet's guidelines are
+    normative, and a substantial deviation is documented in the record).
     """
     problems: list[str] = []
     if chosen_pathway not in (1, 2, 3):

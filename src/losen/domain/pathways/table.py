@@ -100,7 +100,8 @@ class Rule:
         advice: Whether the rule only adds advice (reported whenever it matches).
         reason: Norwegian reason shown to the clinician.
         recommendation: Id of the recommendation the rule rests on.
-        evidence: How the rule was verified (``V``, ``V-draft``, ``INF`` …), as in the brief.
+        evidence: How the rule was verified against the guideline: ``V`` (read in the final
+            text), ``V-draft`` (read in the consultation draft), ``INF`` (inferred by Losen).
     """
 
     id: str
