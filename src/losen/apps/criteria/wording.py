@@ -23,6 +23,7 @@ elsewhere inside ``django.utils.translation.override(language)``.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import date
 from typing import Any
 
 from django.utils import formats
@@ -597,6 +598,461 @@ def _portfolio_value(p: Params) -> str:
         "severity": _severity(p),
         "value": number(p["value"], 2, trim=True),
     }
+
+
+# The caseworker's work (losen.domain.casework).
+
+_FUNCTION_VARIABLES = {
+    "sosial_deltakelse": pgettext_lazy("funksjonsvariabel", "delta sosialt"),
+    "beslutninger": pgettext_lazy("funksjonsvariabel", "ta hverdagsbeslutninger"),
+    "atferd": pgettext_lazy("funksjonsvariabel", "styre egen atferd"),
+    "husarbeid": pgettext_lazy("funksjonsvariabel", "gjøre husarbeid"),
+    "innkjop": pgettext_lazy("funksjonsvariabel", "handle og skaffe det en trenger"),
+    "matlaging": pgettext_lazy("funksjonsvariabel", "lage mat"),
+    "hygiene": pgettext_lazy("funksjonsvariabel", "personlig stell"),
+    "pakledning": pgettext_lazy("funksjonsvariabel", "kle på og av seg"),
+    "spise": pgettext_lazy("funksjonsvariabel", "spise"),
+    "toalett": pgettext_lazy("funksjonsvariabel", "toalettbesøk"),
+    "egen_helse": pgettext_lazy("funksjonsvariabel", "ta vare på egen helse"),
+    "hukommelse": pgettext_lazy("funksjonsvariabel", "huske"),
+    "kommunikasjon": pgettext_lazy("funksjonsvariabel", "forstå og gjøre seg forstått"),
+    "innendors": pgettext_lazy("funksjonsvariabel", "bevege seg inne"),
+    "utendors": pgettext_lazy("funksjonsvariabel", "bevege seg ute"),
+    "syn": pgettext_lazy("funksjonsvariabel", "se"),
+    "horsel": pgettext_lazy("funksjonsvariabel", "høre"),
+}
+
+_DAYS_OFF = {
+    "lordag": pgettext_lazy("dag som ikke er virkedag", "lørdag"),
+    "sondag": pgettext_lazy("dag som ikke er virkedag", "søndag"),
+    "nyttarsdag": pgettext_lazy("dag som ikke er virkedag", "nyttårsdag"),
+    "skjaertorsdag": pgettext_lazy("dag som ikke er virkedag", "skjærtorsdag"),
+    "langfredag": pgettext_lazy("dag som ikke er virkedag", "langfredag"),
+    "paskedag": pgettext_lazy("dag som ikke er virkedag", "påskedag"),
+    "andre_paskedag": pgettext_lazy("dag som ikke er virkedag", "2. påskedag"),
+    "arbeidernes_dag": pgettext_lazy("dag som ikke er virkedag", "1. mai"),
+    "grunnlovsdag": pgettext_lazy("dag som ikke er virkedag", "17. mai"),
+    "kristi_himmelfartsdag": pgettext_lazy("dag som ikke er virkedag", "Kristi himmelfartsdag"),
+    "pinsedag": pgettext_lazy("dag som ikke er virkedag", "pinsedag"),
+    "andre_pinsedag": pgettext_lazy("dag som ikke er virkedag", "2. pinsedag"),
+    "juledag": pgettext_lazy("dag som ikke er virkedag", "juledag"),
+    "andre_juledag": pgettext_lazy("dag som ikke er virkedag", "2. juledag"),
+}
+
+_DEADLINE_KINDS = {
+    "preliminary_reply": pgettext_lazy("frist for", "foreløpig svar"),
+    "complaint": pgettext_lazy("frist for", "klage"),
+    "reevaluation": pgettext_lazy("frist for", "ny vurdering"),
+    "decision": pgettext_lazy("frist for", "vedtak"),
+}
+
+_OUTCOMES = {
+    "innvilget": pgettext_lazy("utfall av vedtak", "innvilget"),
+    "delvis_innvilget": pgettext_lazy("utfall av vedtak", "delvis innvilget"),
+    "avslag": pgettext_lazy("utfall av vedtak", "avslag"),
+}
+
+
+def _from(table: Mapping[str, Any], code: str) -> str:
+    translated = table.get(code)
+    return code if translated is None else str(translated)
+
+
+def function_variable(code: str) -> str:
+    """A KPR/IPLOS function variable by its code, as a phrase inside a sentence."""
+    return _from(_FUNCTION_VARIABLES, code)
+
+
+def outcome(code: str) -> str:
+    """``innvilget``, ``delvis_innvilget`` or ``avslag`` in the active language."""
+    return _from(_OUTCOMES, code)
+
+
+def day(value: str) -> str:
+    """An ISO date (``2026-04-07``) in the active locale: «7. april 2026»."""
+    return formats.date_format(date.fromisoformat(value), "DATE_FORMAT", use_l10n=True)
+
+
+def _hours(value: Any) -> str:
+    return number(value, 1, trim=True)
+
+
+@_sentence("function.summary")
+def _function_summary(p: Params) -> str:
+    relevant = _count(p["relevant"])
+    if p["mean"] is None:
+        return pgettext("forklaring", "Ingen funksjonsvariabler er relevante for personen nå.")
+    text = npgettext(
+        "forklaring",
+        "%(relevant)s funksjonsvariabel er relevant, med gjennomsnittlig skår %(mean)s.",
+        "%(relevant)s funksjonsvariabler er relevante, med gjennomsnittlig skår %(mean)s.",
+        relevant,
+    ) % {"relevant": number(relevant, 0), "mean": number(p["mean"], 1)}
+    high = _count(p["high_need"])
+    if high:
+        text += " " + npgettext(
+            "forklaring",
+            "%(count)s har skår 4 eller 5 (stort eller fullt bistandsbehov): %(names)s.",
+            "%(count)s har skår 4 eller 5 (stort eller fullt bistandsbehov): %(names)s.",
+            high,
+        ) % {
+            "count": number(high, 0),
+            "names": names(function_variable(code) for code in p["high_need_codes"]),
+        }
+    return text
+
+
+@_sentence("complaint.deadline")
+def _complaint_deadline(p: Params) -> str:
+    weeks = _count(p["weeks"])
+    return npgettext(
+        "forklaring",
+        "Klagefristen er %(weeks)s uke fra vedtaket ble mottatt %(received)s: siste dag er "
+        "%(deadline)s (pasient- og brukerrettighetsloven § 7-2).",
+        "Klagefristen er %(weeks)s uker fra vedtaket ble mottatt %(received)s: siste dag er "
+        "%(deadline)s (pasient- og brukerrettighetsloven § 7-2).",
+        weeks,
+    ) % {
+        "weeks": number(weeks, 0),
+        "received": day(p["decision_received"]),
+        "deadline": day(p["deadline"]),
+    }
+
+
+@_sentence("complaint.in_time")
+def _complaint_in_time(p: Params) -> str:
+    return pgettext("forklaring", "Klagen kom %(received)s, innen klagefristen %(deadline)s.") % {
+        "received": day(p["received"]),
+        "deadline": day(p["deadline"]),
+    }
+
+
+@_sentence("complaint.late")
+def _complaint_late(p: Params) -> str:
+    late = _count(p["days_late"])
+    return npgettext(
+        "forklaring",
+        "Klagen kom %(received)s, %(days)s dag etter klagefristen %(deadline)s. Den kan "
+        "likevel behandles (forvaltningsloven § 31).",
+        "Klagen kom %(received)s, %(days)s dager etter klagefristen %(deadline)s. Den kan "
+        "likevel behandles (forvaltningsloven § 31).",
+        late,
+    ) % {"received": day(p["received"]), "days": number(late, 0), "deadline": day(p["deadline"])}
+
+
+@_sentence("deadline.moved")
+def _deadline_moved(p: Params) -> str:
+    skipped = list(p["skipped"])
+    return npgettext(
+        "forklaring",
+        "Fristen ville gått ut %(nominal)s, men forlenges til %(deadline)s fordi %(days)s "
+        "ikke er virkedag (domstolloven § 149).",
+        "Fristen ville gått ut %(nominal)s, men forlenges til %(deadline)s fordi %(days)s "
+        "ikke er virkedager (domstolloven § 149).",
+        len(skipped),
+    ) % {
+        "nominal": day(p["nominal"]),
+        "deadline": day(p["deadline"]),
+        "days": names(_from(_DAYS_OFF, code) for code in skipped),
+    }
+
+
+@_sentence("deadline.coming_up")
+def _deadline_coming_up(p: Params) -> str:
+    left = _count(p["days_left"])
+    values = {"kind": _from(_DEADLINE_KINDS, p["kind"]), "deadline": day(p["deadline"])}
+    if left == 0:
+        return pgettext("forklaring", "Fristen for %(kind)s går ut i dag, %(deadline)s.") % values
+    return npgettext(
+        "forklaring",
+        "Fristen for %(kind)s går ut %(deadline)s, om %(days)s dag.",
+        "Fristen for %(kind)s går ut %(deadline)s, om %(days)s dager.",
+        left,
+    ) % {**values, "days": number(left, 0)}
+
+
+@_sentence("deadline.passed")
+def _deadline_passed(p: Params) -> str:
+    over = _count(p["days_over"])
+    return npgettext(
+        "forklaring",
+        "Fristen for %(kind)s gikk ut %(deadline)s, for %(days)s dag siden.",
+        "Fristen for %(kind)s gikk ut %(deadline)s, for %(days)s dager siden.",
+        over,
+    ) % {
+        "kind": _from(_DEADLINE_KINDS, p["kind"]),
+        "deadline": day(p["deadline"]),
+        "days": number(over, 0),
+    }
+
+
+_MISSING = {
+    "outcome": pgettext_lazy(
+        "mangel i vedtak", "Utfallet mangler: innvilget, delvis innvilget eller avslag."
+    ),
+    "service": pgettext_lazy("mangel i vedtak", "Det står ikke hvilken tjeneste vedtaket gjelder."),
+    "scope": pgettext_lazy(
+        "mangel i vedtak", "Omfanget av det som innvilges mangler (for eksempel timer per uke)."
+    ),
+    "period": pgettext_lazy(
+        "mangel i vedtak", "Vedtaket mangler periode eller dato for ny vurdering."
+    ),
+    "refused_part": pgettext_lazy(
+        "mangel i vedtak", "Ved delvis innvilgelse må det stå hva som ikke innvilges."
+    ),
+    "refusal_reasons": pgettext_lazy(
+        "mangel i vedtak",
+        "Ved delvis innvilgelse må det begrunnes hvorfor resten ikke innvilges "
+        "(forvaltningsloven §§ 24–25).",
+    ),
+    "legal_basis": pgettext_lazy(
+        "mangel i vedtak",
+        "Reglene vedtaket bygger på, mangler (forvaltningsloven § 25 første ledd).",
+    ),
+    "facts": pgettext_lazy(
+        "mangel i vedtak",
+        "Faktum vedtaket bygger på, mangler (forvaltningsloven § 25 andre ledd).",
+    ),
+    "main_considerations": pgettext_lazy(
+        "mangel i vedtak",
+        "Hovedhensynene i skjønnet mangler (forvaltningsloven § 25 tredje ledd).",
+    ),
+    "complaint_right": pgettext_lazy(
+        "mangel i vedtak", "Opplysning om retten til å klage mangler (forvaltningsloven § 27)."
+    ),
+    "complaint_deadline": pgettext_lazy(
+        "mangel i vedtak",
+        "Klagefristen mangler (forvaltningsloven § 27, pasient- og brukerrettighetsloven § 7-2).",
+    ),
+    "complaint_instance": pgettext_lazy(
+        "mangel i vedtak",
+        "Det står ikke hvor klagen skal sendes og hvem som avgjør den (forvaltningsloven § 27).",
+    ),
+    "complaint_procedure": pgettext_lazy(
+        "mangel i vedtak",
+        "Framgangsmåten ved klage mangler, blant annet at kommunen vurderer klagen først "
+        "(forvaltningsloven §§ 27 og 33).",
+    ),
+    "access_to_documents": pgettext_lazy(
+        "mangel i vedtak",
+        "Opplysning om retten til å se sakens dokumenter mangler (forvaltningsloven §§ 18, 19 "
+        "og 27).",
+    ),
+    "contact_person": pgettext_lazy("mangel i vedtak", "Kontaktperson i kommunen mangler."),
+    "departure_reason": pgettext_lazy(
+        "mangel i vedtak",
+        "Vedtaket avviker fra like saker og må begrunne hvorfor (like saker skal behandles likt).",
+    ),
+}
+
+
+def _missing(part: str) -> Callable[[Params], str]:
+    def word(p: Params) -> str:
+        return str(_MISSING[part])
+
+    return word
+
+
+for _part in _MISSING:
+    _SENTENCES[f"vedtak.missing.{_part}"] = _missing(_part)
+
+
+@_sentence("similarity.too_few")
+def _similarity_too_few(p: Params) -> str:
+    count = _count(p["count"])
+    return npgettext(
+        "forklaring",
+        "Bare %(count)s tidligere sak ligner nok til å sammenligne med; minst %(needed)s trengs.",
+        "Bare %(count)s tidligere saker ligner nok til å sammenligne med; minst %(needed)s trengs.",
+        count,
+    ) % {"count": number(count, 0), "needed": number(_count(p["needed"]), 0)}
+
+
+@_sentence("similarity.in_line")
+def _similarity_in_line(p: Params) -> str:
+    count = _count(p["count"])
+    return npgettext(
+        "forklaring",
+        "Utkastet er i tråd med den %(count)s mest like tidligere saken (%(cases)s).",
+        "Utkastet er i tråd med de %(count)s mest like tidligere sakene (%(cases)s).",
+        count,
+    ) % {"count": number(count, 0), "cases": names(p["cases"])}
+
+
+@_sentence("similarity.outcome_differs")
+def _similarity_outcome_differs(p: Params) -> str:
+    return pgettext(
+        "forklaring",
+        "%(count)s av %(total)s like tidligere saker endte med «%(majority)s» (%(cases)s), men "
+        "utkastet er «%(outcome)s». Begrunn avviket.",
+    ) % {
+        "count": number(_count(p["count"]), 0),
+        "total": number(_count(p["total"]), 0),
+        "majority": outcome(p["majority"]),
+        "cases": names(p["cases"]),
+        "outcome": outcome(p["outcome"]),
+    }
+
+
+def _hours_params(p: Params) -> dict[str, str]:
+    return {
+        "hours": _hours(p["hours"]),
+        "low": _hours(p["low"]),
+        "high": _hours(p["high"]),
+        "limit": _hours(p["limit"]),
+        "cases": names(p["cases"]),
+    }
+
+
+@_sentence("similarity.hours_above")
+def _similarity_hours_above(p: Params) -> str:
+    return pgettext(
+        "forklaring",
+        "Utkastet gir %(hours)s timer per uke; like saker fikk %(low)s–%(high)s timer "
+        "(%(cases)s). Mer enn %(limit)s timer er et avvik som må begrunnes.",
+    ) % _hours_params(p)
+
+
+@_sentence("similarity.hours_below")
+def _similarity_hours_below(p: Params) -> str:
+    return pgettext(
+        "forklaring",
+        "Utkastet gir %(hours)s timer per uke; like saker fikk %(low)s–%(high)s timer "
+        "(%(cases)s). Mindre enn %(limit)s timer er et avvik som må begrunnes.",
+    ) % _hours_params(p)
+
+
+def _urgency(label: str) -> str:
+    return level("hastegrad", label)
+
+
+@_sentence("waiting.place")
+def _waiting_place(p: Params) -> str:
+    days = _count(p["days"])
+    return npgettext(
+        "forklaring",
+        "Plass %(place)s: hastegrad «%(urgency)s», alvorlighet «%(severity)s», har ventet "
+        "%(days)s dag (innvilget %(granted)s).",
+        "Plass %(place)s: hastegrad «%(urgency)s», alvorlighet «%(severity)s», har ventet "
+        "%(days)s dager (innvilget %(granted)s).",
+        days,
+    ) % {
+        "place": number(_count(p["place"]), 0),
+        "urgency": _urgency(p["urgency"]),
+        "severity": _severity(p),
+        "days": number(days, 0),
+        "granted": day(p["granted_on"]),
+    }
+
+
+@_sentence("waiting.after.urgency")
+def _waiting_after_urgency(p: Params) -> str:
+    return pgettext(
+        "forklaring",
+        "Står etter %(other)s, som har høyere hastegrad («%(other_urgency)s» mot «%(urgency)s»).",
+    ) % {
+        "other": p["other"],
+        "other_urgency": _urgency(p["other_urgency"]),
+        "urgency": _urgency(p["urgency"]),
+    }
+
+
+@_sentence("waiting.after.severity")
+def _waiting_after_severity(p: Params) -> str:
+    return pgettext(
+        "forklaring",
+        "Står etter %(other)s: samme hastegrad, men større alvorlighet («%(other_severity)s» "
+        "mot «%(severity)s»).",
+    ) % {
+        "other": p["other"],
+        "other_severity": level("alvorlighet", p["other_severity"]),
+        "severity": _severity(p),
+    }
+
+
+@_sentence("waiting.after.waited")
+def _waiting_after_waited(p: Params) -> str:
+    return pgettext(
+        "forklaring",
+        "Står etter %(other)s: samme hastegrad og alvorlighet, men %(other)s har ventet lenger "
+        "(%(other_days)s mot %(days)s dager).",
+    ) % {
+        "other": p["other"],
+        "other_days": number(_count(p["other_days"]), 0),
+        "days": number(_count(p["days"]), 0),
+    }
+
+
+@_sentence("waiting.after.tie")
+def _waiting_after_tie(p: Params) -> str:
+    return pgettext(
+        "forklaring",
+        "Lik %(other)s i hastegrad, alvorlighet og ventetid; rekkefølgen mellom dem følger id-en.",
+    ) % {"other": p["other"]}
+
+
+@_sentence("waiting.left")
+def _waiting_left(p: Params) -> str:
+    return pgettext("forklaring", "%(id)s er ikke lenger på listen (var på plass %(place)s).") % {
+        "id": p["id"],
+        "place": number(_count(p["place"]), 0),
+    }
+
+
+@_sentence("waiting.joined")
+def _waiting_joined(p: Params) -> str:
+    return pgettext(
+        "forklaring",
+        "%(id)s er ny på listen, på plass %(place)s (hastegrad «%(urgency)s», alvorlighet "
+        "«%(severity)s»).",
+    ) % {
+        "id": p["id"],
+        "place": number(_count(p["place"]), 0),
+        "urgency": _urgency(p["urgency"]),
+        "severity": _severity(p),
+    }
+
+
+@_sentence("waiting.urgency_changed")
+def _waiting_urgency_changed(p: Params) -> str:
+    return pgettext(
+        "forklaring",
+        "Hastegraden for %(id)s er endret fra «%(old)s» til «%(new)s» ved ny vurdering.",
+    ) % {"id": p["id"], "old": _urgency(p["old"]), "new": _urgency(p["new"])}
+
+
+@_sentence("waiting.severity_changed")
+def _waiting_severity_changed(p: Params) -> str:
+    return pgettext(
+        "forklaring",
+        "Alvorligheten for %(id)s er endret fra «%(old)s» til «%(new)s» ved ny vurdering.",
+    ) % {
+        "id": p["id"],
+        "old": level("alvorlighet", p["old"]),
+        "new": level("alvorlighet", p["new"]),
+    }
+
+
+@_sentence("waiting.moved")
+def _waiting_moved(p: Params) -> str:
+    text = pgettext("forklaring", "%(id)s er flyttet fra plass %(old)s til plass %(new)s.") % {
+        "id": p["id"],
+        "old": number(_count(p["old_place"]), 0),
+        "new": number(_count(p["new_place"]), 0),
+    }
+    clauses = (
+        (
+            "left_above",
+            pgettext_lazy("flytting på venteliste", "Gått ut av listen foran: %(ids)s."),
+        ),
+        ("joined_above", pgettext_lazy("flytting på venteliste", "Nye på listen foran: %(ids)s.")),
+        ("overtaken_by", pgettext_lazy("flytting på venteliste", "Gått forbi: %(ids)s.")),
+        ("fell_below", pgettext_lazy("flytting på venteliste", "Kommet bak: %(ids)s.")),
+    )
+    for key, clause in clauses:
+        if p[key]:
+            text += " " + str(clause) % {"ids": names(p[key])}
+    return text
 
 
 CODES: frozenset[str] = frozenset(_SENTENCES)
