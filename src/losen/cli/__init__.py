@@ -58,6 +58,34 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def check_arguments(args: argparse.Namespace) -> None:
+    """Refuse an argument holding a character no command can use, before any work.
+
+    An argument that is not UTF-8 reaches Python as lone surrogates (``surrogateescape``),
+    which PostgreSQL and every UTF-8 writer refuse; a control character (an escape sequence)
+    would reach the terminal or the database. Paths (``type=Path``) are left alone: a file
+    name is the file system's business, and it is only opened.
+
+    Raises:
+        InputError: naming the argument and the character.
+    """
+    from pathlib import PurePath
+
+    from losen.domain.errors import Problem
+    from losen.domain.safeinput import text_problem
+
+    problems: list[Problem] = []
+    for name, value in sorted(vars(args).items()):
+        values = value if isinstance(value, list | tuple) else [value]
+        for item in values:
+            if isinstance(item, str) and not isinstance(item, PurePath):
+                problem = text_problem(item, f"argumentet {name}", max_chars=None)
+                if problem is not None:
+                    problems.append(problem)
+    if problems:
+        raise InputError(problems)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``losen`` command and return its exit code."""
     parser = build_parser()
@@ -67,6 +95,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return EXIT_BAD_INPUT
     try:
+        check_arguments(args)
         return int(handler(args) or EXIT_OK)
     except CommandError as error:
         print(f"losen: {error}", file=sys.stderr)

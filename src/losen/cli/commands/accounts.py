@@ -6,6 +6,11 @@ import getpass
 import sys
 
 from losen.cli import CommandError, setup_django
+from losen.cli.inputs import STDIN_NAME, reading_input
+from losen.domain.safeinput import check_text
+
+MAX_PASSWORD_CHARS = 4096
+"""Longest password read from standard input (Argon2 hashes any length; this bounds the read)."""
 
 ROLE_CODES = ["leder", "saksbehandler", "kliniker", "analytiker", "admin", "leser"]
 
@@ -47,7 +52,14 @@ def createuser_command(args) -> int:
     if User.objects.filter(username=args.username).exists():
         raise CommandError(f"brukernavnet «{args.username}» er allerede i bruk.")
     if args.password_stdin:
-        password = sys.stdin.readline().rstrip("\n")
+        # One line, at most MAX_PASSWORD_CHARS: a stream without a line break cannot fill
+        # the memory, and a password with NUL or a lone surrogate is refused with a message.
+        with reading_input(STDIN_NAME):
+            line = sys.stdin.readline(MAX_PASSWORD_CHARS + 2)
+        password = line.rstrip("\n").rstrip("\r")
+        if len(password) > MAX_PASSWORD_CHARS:
+            raise CommandError(f"{STDIN_NAME}: passordet er lengre enn {MAX_PASSWORD_CHARS} tegn.")
+        check_text(password, where=f"{STDIN_NAME}: passordet", max_chars=None)
     else:
         password = getpass.getpass("Passord: ")
         if password != getpass.getpass("Gjenta passordet: "):

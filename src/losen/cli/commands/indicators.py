@@ -464,18 +464,12 @@ def fetch_command(args) -> int:
 
 def _v1_variables(client, table: str):
     """v1 metadata as variables (the client reads it again when fetching; one extra request)."""
-    import json
-
-    from losen.domain.indicators.fetch import Variable
+    from losen.domain.indicators import fetch
     from losen.domain.indicators.transport import HttpRequest
 
-    meta = json.loads(
-        client.send(HttpRequest("GET", f"{client.ssb_v1_base}/no/table/{table}")).body
-    )
-    return tuple(
-        Variable(v["code"], tuple(v["values"]), bool(v.get("elimination")), bool(v.get("time")))
-        for v in meta["variables"]
-    )
+    url = f"{client.ssb_v1_base}/no/table/{table}"
+    meta = fetch.read_json_response(client.send(HttpRequest("GET", url)), url)
+    return fetch.checked_variables(url, lambda: fetch.variables_from_v1(meta))
 
 
 def profile_command(args) -> int:

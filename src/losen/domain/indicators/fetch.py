@@ -27,6 +27,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
+from losen.domain import safeinput
+from losen.domain.errors import InputError
 from losen.domain.indicators.jsonstat import parse_jsonstat
 from losen.domain.indicators.model import Observation, ParseResult, Problem
 from losen.domain.indicators.transport import HttpRequest, HttpResponse, Transport, TransportError
@@ -39,8 +41,38 @@ _TOP = re.compile(r"^top\((\d+)\)$")
 _RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 
 
+MAX_RESPONSE_BYTES = 64 * 1024 * 1024
+"""Largest response body read (64 MiB): a JSON-stat extract of SSB's 800 000 cells is about a
+quarter of it. The transport reads at most one byte more, so a server cannot fill the memory."""
+
+
 class FetchError(Exception):
     """A fetch that cannot succeed: a bad selection, a 4xx answer, or retries used up."""
+
+
+def read_json_response(response: HttpResponse, url: str) -> Any:
+    """A response's JSON, through :func:`losen.domain.safeinput.load_json` (size, depth, text)."""
+    try:
+        return safeinput.load_json(response.body, source=url, max_bytes=MAX_RESPONSE_BYTES)
+    except InputError as error:
+        raise FetchError("; ".join(error.lines()[:3])) from None
+
+
+def checked_variables(url: str, read: Callable[[], tuple[Variable, ...]]) -> tuple[Variable, ...]:
+    """``read()``'s variables, or a :class:`FetchError` when the metadata has another shape."""
+    try:
+        variables = read()
+    except (KeyError, IndexError, TypeError, AttributeError, ValueError) as error:
+        raise FetchError(
+            f"{url}: metadataene har ikke formen Losen kjenner ({type(error).__name__}: "
+            f"{str(error)[:80]})"
+        ) from None
+    for variable in variables:
+        if not isinstance(variable.code, str) or not all(
+            isinstance(value, str) for value in variable.values
+        ):
+            raise FetchError(f"{url}: metadataene har koder som ikke er tekst")
+    return variables
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +164,11 @@ class StatClient:
                 if attempt < self.limits.max_retries:
                     self.sleep(self.limits.backoff_s * 2**attempt)
                 continue
+            if len(response.body) > MAX_RESPONSE_BYTES:
+                raise FetchError(
+                    f"{request.url}: svaret er større enn {MAX_RESPONSE_BYTES // (1024 * 1024)} "
+                    "MiB; velg færre verdier"
+                )
             if response.status < 300:
                 return response
             if response.status not in _RETRY_STATUSES:
@@ -148,8 +185,8 @@ class StatClient:
     def ssb_variables(self, table_id: str, lang: str = "no") -> tuple[Variable, ...]:
         """Read a table's variables from v2 metadata (a JSON-stat dataset with no values)."""
         url = f"{self.ssb_v2_base}/tables/{quote(table_id)}/metadata?lang={lang}"
-        doc = json.loads(self.send(HttpRequest("GET", url)).body)
-        return variables_from_jsonstat(doc)
+        doc = read_json_response(self.send(HttpRequest("GET", url)), url)
+        return checked_variables(url, lambda: variables_from_jsonstat(doc))
 
     def ssb_fetch(
         self,
@@ -187,16 +224,8 @@ class StatClient:
     ) -> tuple[bytes, ...]:
         """Fetch a table through v1 (``/api/v0/``), which SSB keeps running beside v2."""
         url = f"{self.ssb_v1_base}/{lang}/table/{quote(table_id)}"
-        meta = json.loads(self.send(HttpRequest("GET", url)).body)
-        variables = tuple(
-            Variable(
-                code=v["code"],
-                values=tuple(v["values"]),
-                elimination=bool(v.get("elimination", False)),
-                time=bool(v.get("time", False)),
-            )
-            for v in meta["variables"]
-        )
+        meta = read_json_response(self.send(HttpRequest("GET", url)), url)
+        variables = checked_variables(url, lambda: variables_from_v1(meta))
         parts = split_selection(expand_selection(variables, selection), self.limits.max_cells)
         bodies = []
         for part in parts:
@@ -218,14 +247,17 @@ class StatClient:
     def fhi_variables(self, source_id: str, table_id: str) -> tuple[Variable, ...]:
         """Read an FHI table's dimensions (a hierarchy, flattened)."""
         url = f"{self.fhi_base}/{quote(source_id)}/table/{quote(table_id)}/dimension"
-        doc = json.loads(self.send(HttpRequest("GET", url)).body)
-        return tuple(
-            Variable(
-                code=d["code"],
-                values=tuple(_flatten(d.get("categories", []))),
-                time=d["code"] == "AAR",
-            )
-            for d in doc["dimensions"]
+        doc = read_json_response(self.send(HttpRequest("GET", url)), url)
+        return checked_variables(
+            url,
+            lambda: tuple(
+                Variable(
+                    code=d["code"],
+                    values=tuple(_flatten(d.get("categories", []))),
+                    time=d["code"] == "AAR",
+                )
+                for d in doc["dimensions"]
+            ),
         )
 
     def fhi_fetch(
@@ -274,6 +306,19 @@ def variables_from_jsonstat(doc: Mapping[str, Any]) -> tuple[Variable, ...]:
         ext = dim.get("extension") if isinstance(dim.get("extension"), Mapping) else {}
         out.append(Variable(dim_id, codes, bool(ext.get("elimination", False)), dim_id in times))
     return tuple(out)
+
+
+def variables_from_v1(meta: Mapping[str, Any]) -> tuple[Variable, ...]:
+    """Read variables from a PxWebApi v1 metadata response (``/api/v0/…/table/…``)."""
+    return tuple(
+        Variable(
+            code=v["code"],
+            values=tuple(v["values"]),
+            elimination=bool(v.get("elimination", False)),
+            time=bool(v.get("time", False)),
+        )
+        for v in meta["variables"]
+    )
 
 
 def expand_selection(

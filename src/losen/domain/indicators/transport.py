@@ -50,10 +50,13 @@ class UrllibTransport:
     Attributes:
         timeout_s: Seconds to wait for a response.
         user_agent: Sent with every request, so the API owners can see who asks.
+        max_body_bytes: At most this many bytes and one more are read of a response body
+            (the client refuses a longer one), so a server cannot fill the memory.
     """
 
     timeout_s: float = 60.0
     user_agent: str = "losen (styringsinformasjon)"
+    max_body_bytes: int = 64 * 1024 * 1024
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not request.url.startswith("https://"):
@@ -64,8 +67,12 @@ class UrllibTransport:
         )
         try:
             with urllib.request.urlopen(prepared, timeout=self.timeout_s) as reply:  # noqa: S310 -- https only, checked above
-                return HttpResponse(reply.status, reply.read(), dict(reply.headers.items()))
+                return HttpResponse(
+                    reply.status, reply.read(self.max_body_bytes + 1), dict(reply.headers.items())
+                )
         except urllib.error.HTTPError as err:
-            return HttpResponse(err.code, err.read(), dict(err.headers.items()))
+            return HttpResponse(
+                err.code, err.read(self.max_body_bytes + 1), dict(err.headers.items())
+            )
         except (urllib.error.URLError, TimeoutError, OSError) as err:
             raise TransportError(str(err)) from err
