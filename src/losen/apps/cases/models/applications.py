@@ -190,6 +190,11 @@ class Application(Versioned):
         _("hvorfor saken tar tid"), blank=True, help_text=_("Står i det foreløpige svaret.")
     )
     closed_on = models.DateField(_("avsluttet"), null=True, blank=True)
+    closed_note = models.TextField(
+        _("merknad ved avslutning"),
+        blank=True,
+        help_text=_("For eksempel hvordan og når søkeren trakk søknaden."),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
