@@ -273,6 +273,61 @@ ACCESS_RULES: dict[str, AccessRule] = {
     "cases:decision_new": AccessRule(CASEWORKER, CASEWORKER, CARE, "persons.Person"),
     "cases:decision": AccessRule(PERSONS, NO_FORM, CARE, "cases.ServiceDecision"),
     "cases:decision_status": AccessRule(CASEWORKER, CASEWORKER, CARE, "cases.ServiceDecision"),
+    # --- The caseworker's work (personal data): applications, assessments, drafts, letters,
+    #     complaints; the saksbehandler role and a care relation to the applicant
+    "cases:applications": AccessRule(
+        CASEWORKER, NO_FORM,
+        note="Lists and finds only persons the caseworker has a care relation to; the search "
+        "is sent by GET.",
+    ),
+    "cases:application_new": AccessRule(
+        CASEWORKER, CASEWORKER, note="Registers a new person with the application."
+    ),
+    "cases:application_new_for_person": AccessRule(
+        CASEWORKER, CASEWORKER, CARE, "persons.Person"
+    ),
+    "cases:application": AccessRule(CASEWORKER, NO_FORM, CARE, "cases.Application"),
+    "cases:preliminary_reply": AccessRule(CASEWORKER, CASEWORKER, CARE, "cases.Application"),
+    "cases:preliminary_reply_docx": AccessRule(
+        CASEWORKER, NO_FORM, CARE, "cases.Application",
+        note="Without a reason written yet it redirects to the form.",
+    ),
+    "cases:assessment": AccessRule(
+        CASEWORKER, CASEWORKER, CARE, "cases.Application",
+        note="The service is chosen by ?tjeneste=; one the application lacks gives 404.",
+    ),
+    "cases:draft_new": AccessRule(
+        CASEWORKER, CASEWORKER, CARE, "cases.Application",
+        note="The service is chosen by ?tjeneste=; a drafted one redirects to its draft.",
+    ),
+    "cases:draft": AccessRule(
+        CASEWORKER, CASEWORKER, CARE, "cases.ServiceDecision",
+        note="A decision no longer a draft redirects to its page.",
+    ),
+    "cases:issue": AccessRule(
+        CASEWORKER, CASEWORKER, CARE, "cases.ServiceDecision",
+        note="A decision no longer a draft redirects to its page.",
+    ),
+    "cases:decision_docx": AccessRule(
+        CASEWORKER, NO_FORM, CARE, "cases.ServiceDecision",
+        note="A letter missing a part it needs redirects with the message instead.",
+    ),
+    "cases:decision_print": AccessRule(
+        CASEWORKER, NO_FORM, CARE, "cases.ServiceDecision",
+        note="A letter missing a part it needs redirects with the message instead.",
+    ),
+    "cases:complaint": AccessRule(
+        CASEWORKER, CASEWORKER, CARE, "cases.ServiceDecision",
+        note="One page for each step of the complaint; a post for another step redirects.",
+    ),
+    # --- The allocation criteria per service (no personal data): leaders edit them
+    "cases:criteria": AccessRule(LEADER, NO_FORM),
+    "cases:criteria_new": AccessRule(
+        LEADER, LEADER, note="The service is chosen by ?tjeneste=; an unknown code gives 404."
+    ),
+    "cases:criteria_version": AccessRule(
+        LEADER, NO_FORM, MUNICIPALITY, "cases.AllocationCriteria"
+    ),
     # --- Criteria
     "criteria:catalogue": AccessRule(MEMBERS, NO_FORM),
     "criteria:descriptions": AccessRule(CRITERIA_EDIT, CRITERIA_EDIT),
@@ -286,6 +341,10 @@ ACCESS_RULES: dict[str, AccessRule] = {
     ),
     "public:consultation": AccessRule(ANYONE, ANYONE, PUBLIC, "priorities.Consultation"),
     "public:consultation_thanks": AccessRule(ANYONE, NO_FORM, PUBLIC, "priorities.Consultation"),
+    "public_cases:criteria": AccessRule(
+        ANYONE, NO_FORM, PUBLIC, "accounts.Municipality",
+        note="The allocation criteria in force; found by municipality number; no personal data.",
+    ),
     # --- Login through the municipality's identity provider (when configured)
     "oidc_authentication_callback": AccessRule(ANYONE, None, only_with_setting="OIDC_ENABLED"),
     "oidc_authentication_init": AccessRule(ANYONE, None, only_with_setting="OIDC_ENABLED"),

@@ -26,12 +26,14 @@ ALL = frozenset()
 NAVIGATION: list[NavItem] = [
     NavItem("home", _("Oversikt"), ALL),
     NavItem("persons:list", _("Personer"), frozenset({Role.KLINIKER, Role.SAKSBEHANDLER})),
+    NavItem("cases:applications", _("Søknader"), frozenset({Role.SAKSBEHANDLER})),
     NavItem(
         "priorities:case_list",
         _("Prioriteringssaker"),
         frozenset({Role.LEDER, Role.ANALYTIKER, Role.LESER, Role.ADMIN}),
     ),
     NavItem("criteria:catalogue", _("Kriteriene"), ALL),
+    NavItem("cases:criteria", _("Tildelingskriterier"), frozenset({Role.LEDER})),
     NavItem("accounts:units", _("Enheter"), ALL),
     NavItem(
         "clinical:leader_outcomes",

@@ -19,6 +19,7 @@ urlpatterns = [
     path("vedtak/", include("losen.apps.cases.urls")),
     path("kriterier/", include("losen.apps.criteria.urls")),
     path("apent/", include("losen.apps.priorities.public_urls")),
+    path("apent/", include("losen.apps.cases.public_urls")),
 ]
 
 if getattr(settings, "OIDC_ENABLED", False):

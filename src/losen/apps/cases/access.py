@@ -7,6 +7,7 @@ to the audit log.
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -114,3 +115,138 @@ def access_decision_for_user(request, external_id, *, purpose: str = "view") -> 
         is_flagged=relation.kind == CareRelationKind.EMERGENCY,
     )
     return decision
+
+
+# --- The caseworker's work: applications, drafts, complaints ----------------------------------
+
+#: Roles that work with a person's application and decision (with a care relation).
+CASEWORK_ROLES = frozenset({Role.SAKSBEHANDLER})
+#: Roles that see the allocation office's lists and reports, and edit the allocation criteria.
+CASEWORK_LEADER_ROLES = frozenset({Role.LEDER})
+APPLICATION_OBJECT_TYPE = "cases.application"
+
+
+def is_caseworker(request) -> bool:
+    return request.municipality is not None and bool(CASEWORK_ROLES & set(request.roles))
+
+
+def is_casework_leader(request) -> bool:
+    return request.municipality is not None and bool(CASEWORK_LEADER_ROLES & set(request.roles))
+
+
+def _audit_read(request, target, *, purpose: str, relation, person) -> None:
+    record(
+        actor=request.user,
+        action=Action.READ,
+        target=target,
+        municipality=request.municipality,
+        details={
+            "purpose": purpose,
+            "basis": relation.kind,
+            "person": str(person.external_id),
+        },
+        is_flagged=relation.kind == CareRelationKind.EMERGENCY,
+    )
+
+
+def access_application_for_user(request, external_id, *, purpose: str = "view"):
+    """The application, for a caseworker (saksbehandler) of its municipality with an active
+    care relation to its person; the read is audited. Anyone else, another municipality, a
+    person without a care relation and an id that does not exist: the same 404.
+    """
+    from .models import Application
+
+    if not is_caseworker(request):
+        raise Http404(_("Fant ikke siden."))
+    application = (
+        Application.objects.filter(municipality=request.municipality, external_id=external_id)
+        .select_related("person", "caseworker")
+        .first()
+    )
+    if application is None:
+        raise Http404(_("Fant ikke siden."))
+    relation = care_relation_for(request, application.person)
+    if relation is None:
+        raise Http404(_("Fant ikke siden."))
+    _audit_read(request, application, purpose=purpose, relation=relation, person=application.person)
+    return application
+
+
+def access_casework_decision_for_user(request, external_id, *, purpose: str = "view"):
+    """A decision for the caseworker's pages (draft, issue, letter, complaint): as
+    :func:`access_decision_for_user`, but for the saksbehandler role only."""
+    if not is_caseworker(request):
+        raise Http404(_("Fant ikke siden."))
+    return access_decision_for_user(request, external_id, purpose=purpose)
+
+
+def applications_for_user(request, *, purpose: str = "cases:applications", limit: int = 200):
+    """The applications of persons the caseworker has an active care relation to, newest
+    first, and one audit READ entry naming them by external id. Empty (and no entry) for
+    anyone but a caseworker."""
+    from losen.apps.persons.selectors import persons_in_care_of
+
+    from .models import Application
+
+    if not is_caseworker(request):
+        return []
+    rows = list(
+        Application.objects.filter(
+            municipality=request.municipality, person__in=persons_in_care_of(request)
+        )
+        .select_related("person")
+        .prefetch_related("services")
+        .order_by("-received_on", "-pk")[:limit]
+    )
+    record(
+        actor=request.user,
+        action=Action.READ,
+        object_type=APPLICATION_OBJECT_TYPE,
+        municipality=request.municipality,
+        details={
+            "purpose": purpose,
+            "count": len(rows),
+            "references": [str(a.external_id) for a in rows],
+        },
+    )
+    return rows
+
+
+def search_persons_for_user(request, query: str, *, purpose: str = "cases:person-search"):
+    """Persons the caseworker has an active care relation to whose name or national id
+    matches *query*; one audit READ entry for the search (never the query itself: it may be
+    a national id). Empty for anyone but a caseworker and for a blank query.
+    """
+    from django.db.models import Q
+
+    from losen.apps.persons.selectors import persons_in_care_of
+    from losen.apps.persons.services import normalise_national_id
+
+    query = (query or "").strip()
+    if not is_caseworker(request) or not query:
+        return []
+    digits = "".join(ch for ch in query if ch.isdigit())
+    found = Q()
+    if digits and len(digits) == len(query.replace(" ", "")):
+        try:
+            found |= Q(national_id=normalise_national_id(query))
+        except ValidationError:  # not a valid number: nothing is found by it
+            return []
+    else:
+        for word in query.split():
+            found &= Q(given_name__icontains=word) | Q(family_name__icontains=word)
+    rows = list(
+        persons_in_care_of(request).filter(found).order_by("family_name", "given_name")[:50]
+    )
+    record(
+        actor=request.user,
+        action=Action.READ,
+        object_type="persons.person",
+        municipality=request.municipality,
+        details={
+            "purpose": purpose,
+            "count": len(rows),
+            "references": [str(p.external_id) for p in rows],
+        },
+    )
+    return rows

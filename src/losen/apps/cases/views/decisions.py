@@ -12,9 +12,9 @@ from losen.apps.accounts.models import Role
 from losen.apps.common.locking import save_locked
 from losen.apps.persons.access import access_person_for_user
 
-from . import services
-from .access import access_decision_for_user
-from .forms import DecisionForm, StatusForm
+from .. import services
+from ..access import access_decision_for_user
+from ..forms import DecisionForm, StatusForm
 
 READ_ROLES = (Role.KLINIKER, Role.SAKSBEHANDLER)
 
@@ -58,6 +58,8 @@ def decision_detail(request, external_id):
             "decision": decision,
             "person": decision.person,
             "changes": decision.status_changes.select_related("changed_by"),
+            "complaints": list(decision.complaints.all()),
+            "is_caseworker": _is_caseworker(request),
             "status_form": status_form,
         },
     )

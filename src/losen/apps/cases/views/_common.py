@@ -1,0 +1,63 @@
+"""What the caseworker's pages share: errors from services onto forms, facts as sentences,
+the national id shown without its personal number."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from losen.apps.accounts.models import Role
+from losen.apps.criteria import wording
+
+CASEWORKER = (Role.SAKSBEHANDLER,)
+LEADER = (Role.LEDER,)
+
+
+def add_service_errors(error: ValidationError, *forms) -> None:
+    """Put the messages of a service's ValidationError on the fields of *forms* that have
+    them (the first form that has the field), the rest on the first form as a whole."""
+    if not forms:
+        return
+    if hasattr(error, "error_dict"):
+        for field, problems in error.message_dict.items():
+            target = next((f for f in forms if field in f.fields), None)
+            for problem in problems:
+                if target is not None:
+                    target.add_error(field, problem)
+                else:
+                    forms[0].add_error(None, problem)
+    else:
+        for problem in error.messages:
+            forms[0].add_error(None, problem)
+
+
+def say(fact) -> str:
+    """The sentence of a domain fact (losen.apps.criteria.wording), or its code when the
+    wording layer has none yet."""
+    try:
+        return wording.say(fact)
+    except KeyError:
+        return str(getattr(fact, "code", fact))
+
+
+def masked_national_id(number: str) -> str:
+    """The birth date part of a fødselsnummer or D-nummer, the personal number hidden."""
+    if not number:
+        return "–"
+    return _("%(date)s ***** (personnummer skjult)") % {"date": number[:6]}
+
+
+def chosen_service(request, application):
+    """The service applied for named by ``?tjeneste=<code>`` (or the form's ``tjeneste``),
+    else the first; 404 for a code the application does not ask for."""
+    code = request.POST.get("tjeneste") or request.GET.get("tjeneste")
+    services = list(application.services.all())
+    if not services:
+        raise Http404(_("Fant ikke siden."))
+    if not code:
+        return services[0]
+    for applied in services:
+        if applied.service == code:
+            return applied
+    raise Http404(_("Fant ikke siden."))
