@@ -271,14 +271,13 @@ def send_preliminary_reply(
             and sent_on < locked.received_on
         ):
             add(errors, "sent_on", _("Svaret kan ikke være sendt før søknaden kom."))
-        if (
-            check_date(errors, "expected_decision_on", expected_decision_on)
-            and expected_decision_on < sent_on
-        ):
+        if check_date(
+            errors, "expected_decision_on", expected_decision_on
+        ) and expected_decision_on < max(sent_on, today()):
             add(
                 errors,
                 "expected_decision_on",
-                _("Forventet vedtaksdato kan ikke være før svaret sendes."),
+                _("Forventet vedtaksdato kan ikke være passert eller før svaret sendes."),
             )
         raise_if(errors)
         claim_version(locked)
