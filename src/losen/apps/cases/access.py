@@ -250,3 +250,43 @@ def search_persons_for_user(request, query: str, *, purpose: str = "cases:person
         },
     )
     return rows
+
+
+def like_cases_for_user(request, decision) -> list[dict]:
+    """The like cases a draft was compared with (``decision.like_cases``), without names:
+    reference, outcome, scope, decision date and similarity; one audit READ entry naming them
+    by external id. Only decisions of the request's municipality are read."""
+    stored = [row for row in (decision.like_cases or []) if isinstance(row, dict)]
+    ids = [str(row.get("decision")) for row in stored if row.get("decision")]
+    if not ids or not is_caseworker(request):
+        return []
+    found = {
+        str(d.external_id): d
+        for d in ServiceDecision.objects.filter(
+            municipality=request.municipality, external_id__in=ids
+        )
+    }
+    rows = []
+    for row in stored:
+        other = found.get(str(row.get("decision")))
+        if other is None:
+            continue
+        distance = float(row.get("distance") or 0)
+        rows.append(
+            {
+                "reference": other.reference,
+                "outcome_label": other.get_outcome_display(),
+                "scope": other.scope,
+                "hours_per_week": other.hours_per_week,
+                "decided_at": other.decided_at,
+                "similarity": f"{round((1 - distance) * 100)} %",
+            }
+        )
+    record(
+        actor=request.user,
+        action=Action.READ,
+        object_type=OBJECT_TYPE,
+        municipality=request.municipality,
+        details={"purpose": "cases:like-cases", "count": len(rows), "references": ids},
+    )
+    return rows

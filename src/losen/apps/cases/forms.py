@@ -697,6 +697,14 @@ class IssueForm(forms.Form):
         help_text=_("La stå tom hvis vedtaket ikke er sendt ennå."),
         error_messages=DATE_ERRORS,
     )
+    on_waiting_list = forms.BooleanField(
+        label=_("Sett på venteliste"),
+        required=False,
+        help_text=_(
+            "Når tjenesten er innvilget, men ikke kan gis ennå. Langtidsopphold settes alltid "
+            "på venteliste til plassen er gitt (helse- og omsorgstjenesteloven § 3-2 a)."
+        ),
+    )
 
 
 class ComplaintForm(forms.Form):

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,23 +21,9 @@ from losen.domain.casework.function import function_catalogue
 from .. import services
 from ..access import access_application_for_user
 from ..forms import AssessmentForm
-from ..models import AllocationCriteria
 from ._common import CASEWORKER, add_service_errors, chosen_service
 
 COMBINED_PREFIX = "samlet"
-
-
-def criteria_in_force(municipality, service: str, day):
-    """The newest version of the allocation criteria for *service* in force on *day*."""
-    return (
-        AllocationCriteria.objects.filter(
-            municipality=municipality, service=service, valid_from__lte=day
-        )
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
-        .prefetch_related("items")
-        .order_by("-version")
-        .first()
-    )
 
 
 @member_required(*CASEWORKER)
@@ -46,9 +31,10 @@ def assessment(request, external_id):
     application = access_application_for_user(request, external_id, purpose="cases:assessment")
     applied = chosen_service(request, application)
     current = applied.current_assessment
-    criteria = criteria_in_force(
+    # The version save_assessment records: in force on the received date, else today.
+    criteria = services.criteria_in_force(
         request.municipality, applied.service, application.received_on
-    ) or criteria_in_force(request.municipality, applied.service, timezone.localdate())
+    ) or services.criteria_in_force(request.municipality, applied.service, timezone.localdate())
     catalogue = function_catalogue()
     data = request.POST or None
     form = AssessmentForm(data, variables=catalogue.variables, criteria=criteria, stored=current)

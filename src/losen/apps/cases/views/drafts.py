@@ -12,8 +12,12 @@ from django.utils.translation import gettext as _
 from losen.apps.accounts.access import member_required
 from losen.apps.common.locking import save_locked
 
-from .. import letters, selectors, services
-from ..access import access_application_for_user, access_casework_decision_for_user
+from .. import letters, services
+from ..access import (
+    access_application_for_user,
+    access_casework_decision_for_user,
+    like_cases_for_user,
+)
 from ..forms import DraftForm, IssueForm
 from ..models import DecisionStatus
 from . import _letters
@@ -53,13 +57,12 @@ def draft_new(request, external_id):
     )
 
 
-def _like_cases(decision):
-    """The like cases beside the draft, without names: reference, outcome, scope, distance."""
-    return list(selectors.like_cases(decision))
-
-
 def _missing(decision) -> list[str]:
-    return [say(fact) for fact in services.missing_parts(decision)]
+    """Every part the draft lacks before it can be issued, as sentences."""
+    from ..services.decisions import missing_messages
+
+    messages_by_field = missing_messages(services.missing_parts(decision))
+    return [message for messages in messages_by_field.values() for message in messages]
 
 
 def _departure(decision) -> list[str]:
@@ -107,7 +110,7 @@ def draft(request, external_id):
             "decision": decision,
             "person": decision.person,
             "application": decision.application,
-            "like_cases": _like_cases(decision),
+            "like_cases": like_cases_for_user(request, decision),
             "departure": _departure(decision),
             "missing": _missing(decision),
             "issue_form": IssueForm(),
@@ -130,6 +133,7 @@ def issue(request, external_id):
                 decision=decision,
                 like_case_reason=form.cleaned_data["like_case_reason"],
                 notified_on=form.cleaned_data["notified_on"],
+                on_waiting_list=True if form.cleaned_data["on_waiting_list"] else None,
             )
         except ValidationError as error:
             add_service_errors(error, form)
