@@ -335,3 +335,23 @@ def test_portfolio_sentences():
     assert _in("en", value) == (
         "The value is 12 persons × benefit “large” (3) × weight 2.33 for severity “large” = 84."
     )
+
+
+def test_every_casework_code_value_has_a_word_of_its_own():
+    """The codes inside casework facts (function variables, days off, deadline kinds,
+    outcomes) are looked up, never shown as codes."""
+    from losen.domain.casework.completeness import OUTCOMES
+    from losen.domain.casework.deadlines import DAY_CODES, DEADLINE_KINDS
+    from losen.domain.casework.function import function_catalogue
+
+    with translation.override("nb"):
+        for variable in function_catalogue().variables:
+            assert wording.function_variable(variable.code) == variable.label.lower()
+        assert set(wording._DAYS_OFF) == set(DAY_CODES)
+        assert set(wording._DEADLINE_KINDS) == set(DEADLINE_KINDS)
+        assert [wording.outcome(code) for code in OUTCOMES] == [
+            "innvilget",
+            "delvis innvilget",
+            "avslag",
+        ]
+        assert wording.day("2026-04-07") == "7. april 2026"

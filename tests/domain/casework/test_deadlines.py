@@ -203,3 +203,10 @@ def test_every_deadline_is_in_exactly_one_state(deadline, today, within):
         assert state is None
     if state is not None:
         assert set(state.params) == set(CODES[state.code])
+
+
+def test_a_date_and_time_is_refused_so_no_holiday_is_missed():
+    from datetime import UTC, datetime
+
+    with pytest.raises(InputError):
+        complaint_deadline(datetime(2026, 3, 5, 12, 0, tzinfo=UTC))  # type: ignore[arg-type]

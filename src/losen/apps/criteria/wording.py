@@ -687,7 +687,7 @@ def _function_summary(p: Params) -> str:
         "%(relevant)s funksjonsvariabel er relevant, med gjennomsnittlig skår %(mean)s.",
         "%(relevant)s funksjonsvariabler er relevante, med gjennomsnittlig skår %(mean)s.",
         relevant,
-    ) % {"relevant": number(relevant, 0), "mean": number(p["mean"], 1)}
+    ) % {"relevant": number(relevant, 0), "mean": number(p["mean"], 2, trim=True)}
     high = _count(p["high_need"])
     if high:
         text += " " + npgettext(

@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import calendar
 from collections.abc import Iterable
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from functools import cache
 
 from losen.domain.errors import InputError, Problem
@@ -144,7 +144,8 @@ def add_months(day: date, months: int) -> date:
 
 
 def _check_date(name: str, value: object, problems: list[Problem]) -> None:
-    if not isinstance(value, date):
+    # A datetime is a date to Python, but never equal to one: holidays would be missed.
+    if not isinstance(value, date) or isinstance(value, datetime):
         problems.append(Problem(name, "not a date (ikke en dato)"))
 
 

@@ -133,6 +133,13 @@ class FunctionProfile:
         return {code: score for code, score in self.scores if score != NOT_RELEVANT}
 
 
+def _shown(value: object) -> str:
+    """A key for a message: printable ASCII escapes, at most 60 characters."""
+    text = str(value).encode("ascii", "backslashreplace").decode("ascii")
+    text = "".join(ch if ch.isprintable() else f"\\x{ord(ch):02x}" for ch in text)
+    return text if len(text) <= 60 else text[:59] + "…"
+
+
 def parse_profile(
     data: object, catalogue: FunctionCatalogue | None = None, path: str = "function"
 ) -> FunctionProfile:
@@ -150,7 +157,7 @@ def parse_profile(
     problems: list[Problem] = []
     known = set(catalogue.codes)
     for code, score in data.items():
-        where = f"{path}.{code}"
+        where = f"{path}.{_shown(code)}"
         if code not in known:
             problems.append(Problem(where, "unknown function variable (ukjent funksjonsvariabel)"))
         elif isinstance(score, bool) or not isinstance(score, int):

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from losen.domain.criteria.model import CriteriaCatalogue, default_catalogue
 from losen.domain.errors import InputError, Problem
@@ -80,7 +80,7 @@ def _check(entries: Sequence[WaitingEntry], today: date, labels: Sequence[str]) 
     if len(entries) > MAX_ENTRIES:
         raise InputError([Problem("entries", f"too many ({len(entries)}; høyst {MAX_ENTRIES})")])
     problems = []
-    if not isinstance(today, date):
+    if not isinstance(today, date) or isinstance(today, datetime):
         problems.append(Problem("today", "not a date (ikke en dato)"))
     seen: set[str] = set()
     services = {entry.service for entry in entries}
@@ -103,9 +103,11 @@ def _check(entries: Sequence[WaitingEntry], today: date, labels: Sequence[str]) 
             problems.append(
                 Problem(f"{path}.severity", f"not a position 0–{len(labels) - 1} on alvorlighet")
             )
-        if not isinstance(entry.granted_on, date):
+        if not isinstance(entry.granted_on, date) or isinstance(entry.granted_on, datetime):
             problems.append(Problem(f"{path}.granted_on", "not a date (ikke en dato)"))
-        elif isinstance(today, date) and entry.granted_on > today:
+        elif (
+            isinstance(today, date) and not isinstance(today, datetime) and entry.granted_on > today
+        ):
             problems.append(Problem(f"{path}.granted_on", "after today (etter i dag)"))
     if problems:
         raise InputError(problems)
