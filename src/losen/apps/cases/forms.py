@@ -650,7 +650,7 @@ class DraftForm(LockedFormMixin, forms.Form):
     contact_person = forms.CharField(label=_("Kontaktperson"), max_length=200, required=False)
 
     def __init__(self, *args, municipality, decision=None, **kwargs):
-        if decision is not None and not args and "initial" not in kwargs:
+        if decision is not None and "initial" not in kwargs:
             kwargs["initial"] = {
                 name: (decision.unit_id if name == "unit" else getattr(decision, name))
                 for name in DRAFT_FIELDS

@@ -14,6 +14,11 @@ CASEWORKER = (Role.SAKSBEHANDLER,)
 LEADER = (Role.LEDER,)
 
 
+def posted(request):
+    """The posted data for a form: bound on every POST (an empty one too), unbound on GET."""
+    return request.POST if request.method == "POST" else None
+
+
 def add_service_errors(error: ValidationError, *forms) -> None:
     """Put the messages of a service's ValidationError on the fields of *forms* that have
     them (the first form that has the field), the rest on the first form as a whole."""

@@ -20,7 +20,7 @@ from ..access import access_application_for_user, applications_for_user, search_
 from ..forms import ApplicationForm, NewPersonForm, PersonSearchForm, PreliminaryReplyForm
 from ..models import ApplicationStatus
 from . import _letters
-from ._common import CASEWORKER, add_service_errors, masked_national_id
+from ._common import CASEWORKER, add_service_errors, masked_national_id, posted
 
 
 @member_required(*CASEWORKER)
@@ -78,8 +78,8 @@ def _initial():
 @member_required(*CASEWORKER)
 def application_new(request):
     """Register a new person (fødselsnummer or D-nummer) and their application."""
-    person_form = NewPersonForm(request.POST or None, prefix="person")
-    form = ApplicationForm(request.POST or None, initial=_initial())
+    person_form = NewPersonForm(posted(request), prefix="person")
+    form = ApplicationForm(posted(request), initial=_initial())
     if request.method == "POST":
         person_valid = person_form.is_valid()
         if form.is_valid() and person_valid:
@@ -97,7 +97,7 @@ def application_new(request):
 def application_new_for_person(request, external_id):
     """Register an application for a person the caseworker may see."""
     person = access_person_for_user(request, external_id, purpose="cases:application-new")
-    form = ApplicationForm(request.POST or None, initial=_initial())
+    form = ApplicationForm(posted(request), initial=_initial())
     if request.method == "POST" and form.is_valid():
         application = _register(request, form, person=person)
         if application is not None:
@@ -171,7 +171,7 @@ def preliminary_reply(request, external_id):
         "reason": application.preliminary_reply_reason,
         "expected_decision_on": application.expected_decision_on,
     }
-    form = PreliminaryReplyForm(request.POST or None, initial=initial)
+    form = PreliminaryReplyForm(posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.send_preliminary_reply(

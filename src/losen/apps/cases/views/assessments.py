@@ -21,7 +21,7 @@ from losen.domain.casework.function import function_catalogue
 from .. import services
 from ..access import access_application_for_user
 from ..forms import AssessmentForm
-from ._common import CASEWORKER, add_service_errors, chosen_service
+from ._common import CASEWORKER, add_service_errors, chosen_service, posted
 
 COMBINED_PREFIX = "samlet"
 
@@ -36,7 +36,7 @@ def assessment(request, external_id):
         request.municipality, applied.service, application.received_on
     ) or services.criteria_in_force(request.municipality, applied.service, timezone.localdate())
     catalogue = function_catalogue()
-    data = request.POST or None
+    data = posted(request)
     form = AssessmentForm(data, variables=catalogue.variables, criteria=criteria, stored=current)
     combined = CombinedAssessmentForm(
         data,

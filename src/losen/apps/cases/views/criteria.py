@@ -19,7 +19,7 @@ from losen.apps.accounts.models import Municipality
 from .. import services
 from ..forms import AllocationCriteriaForm
 from ..models import AllocationCriteria, ServiceKind
-from ._common import LEADER, add_service_errors
+from ._common import LEADER, add_service_errors, posted
 
 
 def _in_force(municipality, today):
@@ -84,7 +84,7 @@ def criteria_new(request):
             "regulation": latest.regulation,
             "items": "\n".join(item.text for item in latest.items.all()),
         }
-    form = AllocationCriteriaForm(request.POST or None, initial=initial)
+    form = AllocationCriteriaForm(posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             saved = services.publish_allocation_criteria(

@@ -21,7 +21,7 @@ from ..access import (
 from ..forms import DraftForm, IssueForm
 from ..models import DecisionStatus
 from . import _letters
-from ._common import CASEWORKER, add_service_errors, chosen_service, say
+from ._common import CASEWORKER, add_service_errors, chosen_service, posted, say
 
 
 @member_required(*CASEWORKER)
@@ -32,7 +32,7 @@ def draft_new(request, external_id):
     existing = getattr(applied, "decision", None)
     if existing is not None:
         return redirect("cases:draft", external_id=existing.external_id)
-    form = DraftForm(request.POST or None, municipality=request.municipality)
+    form = DraftForm(posted(request), municipality=request.municipality)
     if request.method == "POST" and form.is_valid():
         try:
             decision = services.draft_decision(
@@ -83,7 +83,7 @@ def draft(request, external_id):
     decision = access_casework_decision_for_user(request, external_id, purpose="cases:draft")
     if decision.status != DecisionStatus.UTKAST:
         return redirect("cases:decision", external_id=decision.external_id)
-    form = DraftForm(request.POST or None, municipality=request.municipality, decision=decision)
+    form = DraftForm(posted(request), municipality=request.municipality, decision=decision)
     if request.method == "POST" and form.is_valid():
         try:
             saved = save_locked(
@@ -124,7 +124,7 @@ def issue(request, external_id):
     decision = access_casework_decision_for_user(request, external_id, purpose="cases:issue")
     if decision.status != DecisionStatus.UTKAST:
         return redirect("cases:decision", external_id=decision.external_id)
-    form = IssueForm(request.POST or None)
+    form = IssueForm(posted(request))
     missing = _missing(decision)
     if request.method == "POST" and form.is_valid():
         try:
