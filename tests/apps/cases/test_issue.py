@@ -44,7 +44,8 @@ def test_a_draft_is_prefilled_from_the_assessment(world):
     # Facts: the application, the person's own words, what matters, the function profile.
     assert "Jeg trenger hjelp til husarbeid etter operasjonen." in decision.facts
     assert "Å klare seg selv hjemme." in decision.facts
-    assert "Størst behov for hjelp: gjøre husarbeid." in decision.facts
+    assert "3 funksjonsvariabler er relevante, med gjennomsnittlig skår 3." in decision.facts
+    assert "1 har skår 4 eller 5 (stort eller fullt bistandsbehov): " in decision.facts
     # Main considerations: the legal tests and the combined assessment in words.
     assert "pasient- og brukerrettighetsloven § 2-1 a" in decision.reasons
     assert "alvorlighet vurdert som «stor»" in decision.reasons

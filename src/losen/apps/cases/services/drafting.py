@@ -20,7 +20,7 @@ from django.utils.translation import override
 
 from losen.apps.criteria import wording
 from losen.domain.casework import similarity
-from losen.domain.casework.function import function_catalogue, parse_profile, summarise
+from losen.domain.casework.function import parse_profile, summary_fact
 from losen.domain.criteria import default_catalogue, parse_combined
 from losen.domain.errors import InputError
 
@@ -93,24 +93,14 @@ def _combined(assessment: ServiceAssessment):
 
 
 def _function_sentence(assessment: ServiceAssessment) -> str:
+    """The function profile in one sentence (the ``function.summary`` fact, worded)."""
     if not assessment.function:
         return ""
     try:
         profile = parse_profile(assessment.function)
     except InputError:
         return ""
-    summary = summarise(profile)
-    catalogue = function_catalogue()
-    if not summary.relevant:
-        return _("Funksjonsvurderingen viser ingen områder der personen trenger hjelp nå.")
-    text = _(
-        "Funksjonen er vurdert på %(relevant)s områder (skala 1–5, der 5 er behov for hjelp "
-        "til alt); gjennomsnittet er %(mean)s."
-    ) % {"relevant": summary.relevant, "mean": wording.number(summary.mean, 1)}
-    if summary.high_need:
-        labels = [catalogue.variable(code).label.lower() for code in summary.high_need_codes]
-        text += " " + _("Størst behov for hjelp: %(areas)s.") % {"areas": wording.names(labels)}
-    return text
+    return wording.say(summary_fact(profile))
 
 
 def prefilled_facts(assessment: ServiceAssessment) -> str:
