@@ -1,8 +1,9 @@
 """Backup then restore into an empty database gives back every row; an altered file is refused.
 
 These run in the test database (SQLite, or PostgreSQL with ``DATABASE_URL``); the tests that
-start ``losen backup`` as a separate process (a kill in the middle, a backup while another
-process writes, a restore into a second database) are in ``test_backup_processes.py``.
+start ``losen backup`` as a separate process (a kill in the middle, a backup while other
+processes write, a restore into a second database) are in ``tests/faults/test_backup.py``, and
+the 4-million-row memory measurement is ``benchmarks/backup.py``.
 """
 
 from __future__ import annotations

@@ -11,6 +11,21 @@ integrity_check``.
 the caseworker does (:func:`losen.apps.cases.services.record_decision`), but stops after the
 decision row and its audit entry are written and before the transaction commits: it prints
 ``INSIDE`` and waits there to be killed.
+
+``python -m tests.faults.child backup FILE`` runs ``losen backup FILE`` in this process, but
+after 200 rows are written it flushes what it has to the temporary file, prints ``INSIDE``
+and the temporary file's name, and waits there to be killed.
+
+``python -m tests.faults.child backup-paused FILE DUMP GO`` runs ``losen backup FILE``, and
+when it reaches the persons table (the audit chain is written already, the decisions are not
+yet) writes every row of every backed-up table to *DUMP* as JSON, read on the backup's own
+connection inside its snapshot, prints ``PAUSED`` and waits until the file *GO* exists.
+
+``python -m tests.faults.child dump DUMP`` writes the same JSON of the database as it is.
+
+``python -m tests.faults.child write STOP`` appends, until the file *STOP* exists, one service
+decision (with its audit entry) and one audit entry for a read after another, each in its own
+transaction, and prints one line per commit.
 """
 
 from __future__ import annotations
@@ -77,6 +92,117 @@ def hang_in_decision(reference: str) -> None:
     print("COMMITTED", flush=True)
 
 
+def dump_rows(path: str) -> None:
+    """Every row of every backed-up table, by table, in primary-key order (foreign keys to
+    permissions by natural key), as JSON."""
+    from django.core import serializers
+    from django.core.serializers.json import DjangoJSONEncoder
+
+    from losen.apps.operations.backup import backed_up_models
+
+    rows = {
+        model._meta.label_lower: serializers.serialize(
+            "python", model._base_manager.order_by("pk"), use_natural_foreign_keys=True
+        )
+        for model in backed_up_models()
+    }
+    with open(path, "w", encoding="utf-8") as handle:
+        json.dump(rows, handle, cls=DjangoJSONEncoder)
+
+
+def _hook_backup(when, then) -> None:
+    """Call *then(writer)* once, the first time *when(value, rows)* is true for a line the
+    backup writes (*rows*: row lines so far)."""
+    from losen.apps.operations import backup
+
+    real_line = backup._SignedWriter.line
+    state = {"rows": 0, "done": False}
+
+    def line(writer, value):
+        if isinstance(value, list | tuple):
+            state["rows"] += 1
+        if not state["done"] and when(value, state["rows"]):
+            state["done"] = True
+            then(writer)
+        return real_line(writer, value)
+
+    backup._SignedWriter.line = line
+
+
+def backup_then_hang(path: str) -> int:
+    from losen.cli import main as losen
+
+    def hang(writer):
+        writer.handle.flush()
+        print("INSIDE", writer.handle.name, flush=True)
+        time.sleep(120)
+
+    _hook_backup(lambda value, rows: rows >= 200, hang)
+    return losen(["backup", path])
+
+
+def backup_paused(path: str, dump: str, go: str) -> int:
+    from pathlib import Path
+
+    from losen.cli import main as losen
+
+    def pause(writer):
+        dump_rows(dump)
+        print("PAUSED", flush=True)
+        deadline = time.monotonic() + 60
+        while not Path(go).exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+
+    _hook_backup(
+        lambda value, rows: isinstance(value, dict) and value.get("table") == "persons.person",
+        pause,
+    )
+    return losen(["backup", path])
+
+
+def keep_writing(stop: str) -> None:
+    import datetime as dt
+    import os
+    from pathlib import Path
+
+    from django.db import transaction
+
+    from losen.apps.accounts.models import User
+    from losen.apps.audit.models import Action
+    from losen.apps.audit.services import record
+    from losen.apps.cases import services
+    from losen.apps.cases.models import ServiceKind
+    from losen.apps.persons.models import CareRelation
+
+    actor = User.objects.get(username="saksbehandler")
+    municipality = actor.memberships.select_related("municipality").first().municipality
+    person = CareRelation.objects.filter(user=actor).select_related("person").first().person
+    unit = municipality.units.order_by("name").first()
+    number = 0
+    while not Path(stop).exists():
+        number += 1
+        services.record_decision(
+            actor=actor,
+            municipality=municipality,
+            person=person,
+            reference=f"SAMTIDIG/{os.getpid()}/{number}",
+            service=ServiceKind.values[0],
+            unit=unit,
+            scope="2 timer per uke",
+            valid_from=dt.datetime.now(dt.UTC).date(),
+        )
+        print("DECISION", number, flush=True)
+        with transaction.atomic():
+            record(
+                actor=actor,
+                action=Action.READ,
+                target=person,
+                municipality=municipality,
+                reason="samtidig skriving under sikkerhetskopi",
+            )
+        print("READ", number, flush=True)
+
+
 def main(argv: list[str]) -> int:
     import django
 
@@ -85,6 +211,15 @@ def main(argv: list[str]) -> int:
         print(json.dumps(snapshot()))
     elif argv[0] == "decision":
         hang_in_decision(argv[1])
+    elif argv[0] == "backup":
+        return backup_then_hang(argv[1])
+    elif argv[0] == "backup-paused":
+        return backup_paused(argv[1], argv[2], argv[3])
+    elif argv[0] == "dump":
+        dump_rows(argv[1])
+        print(json.dumps(True))
+    elif argv[0] == "write":
+        keep_writing(argv[1])
     elif argv[0] == "leader":
         from losen.apps.accounts.models import Role
         from losen.apps.accounts.services import create_municipality, create_user

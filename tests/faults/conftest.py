@@ -108,7 +108,7 @@ def deployment(request, tmp_path_factory):
         url = with_database(server, name)
     env = losen_env(var_dir, url)
     try:
-        done = losen(env, "demo", "--password", PASSWORD, timeout=120)
+        done = losen(env, "demo", "--password", PASSWORD, timeout=300)
         assert done.returncode == 0, done.stderr[-3000:]
         yield Deployment(engine, env)
     finally:
