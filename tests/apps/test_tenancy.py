@@ -64,6 +64,21 @@ def test_there_are_object_urls_to_check():
     """The walk finds the object pages, so the isolation test below is not vacuous."""
     names = _object_url_patterns()
     assert {"accounts:unit", "accounts:user", "persons:detail", "persons:emergency"} <= set(names)
+    # The caseworker's pages: applications, assessments, drafts, letters, complaints, criteria.
+    assert {
+        "cases:application",
+        "cases:application_new_for_person",
+        "cases:preliminary_reply",
+        "cases:preliminary_reply_docx",
+        "cases:assessment",
+        "cases:draft_new",
+        "cases:draft",
+        "cases:issue",
+        "cases:decision_docx",
+        "cases:decision_print",
+        "cases:complaint",
+        "cases:criteria_version",
+    } <= set(names)
 
 
 def test_nabovik_user_gets_404_on_every_fjordvik_object_url(demo, nabo_with_every_role):
@@ -153,3 +168,59 @@ def test_member_of_two_municipalities_can_switch(demo):
     )
     page = client.get(reverse("home")).content.decode()
     assert "Velkommen til Losen i Nabovik kommune" in page
+
+
+def test_the_caseworkers_pages_of_a_fjordvik_case_answer_404_with_every_service(
+    demo, nabo_with_every_role
+):
+    """The pages that choose a service by ``?tjeneste=`` answer 404 to a Nabovik user for
+    every service of a Fjordvik application, by GET and POST, and write nothing; a new
+    version of the criteria posted from Nabovik never becomes one of Fjordvik's."""
+    from losen.apps.cases.models import AllocationCriteria, Application, ServiceAssessment
+
+    applications = list(Application.objects.filter(municipality=demo["fjordvik"]))
+    assert applications, "the demo has applications in Fjordvik"
+    before = (ServiceAssessment.objects.count(),)
+    checked = 0
+    for application in applications:
+        for applied in application.services.all():
+            for name in ("cases:assessment", "cases:draft_new"):
+                url = reverse(name, kwargs={"external_id": application.external_id})
+                url += f"?tjeneste={applied.service}"
+                for method in ("get", "post"):
+                    response = getattr(nabo_with_every_role, method)(url)
+                    assert response.status_code == 404, (method, url)
+                    checked += 1
+    criteria = AllocationCriteria.objects.filter(municipality=demo["fjordvik"]).first()
+    new_version = reverse("cases:criteria_new") + f"?tjeneste={criteria.service}"
+    nabo_with_every_role.post(new_version, {"title": "x", "valid_from": "2026-01-01", "items": "x"})
+    assert not AllocationCriteria.objects.filter(
+        municipality=demo["fjordvik"], version__gt=criteria.version, service=criteria.service
+    ).exists()
+    assert checked >= 8
+    assert ServiceAssessment.objects.count() == before[0]
+
+
+def test_the_caseworkers_lists_show_only_own_municipality(demo, nabo_with_every_role):
+    """The applications list, the person search and the criteria of a Nabovik user name
+    nothing from Fjordvik; Nabovik's public criteria page shows none of Fjordvik's."""
+    from losen.apps.cases.models import AllocationCriteria, Application
+
+    fjordvik = demo["fjordvik"]
+    references = list(
+        Application.objects.filter(municipality=fjordvik).values_list("reference", flat=True)
+    )
+    person = Person.objects.filter(municipality=fjordvik).first()
+    page = nabo_with_every_role.get(
+        reverse("cases:applications"), {"q": person.family_name}
+    ).content.decode()
+    assert references and not any(ref in page for ref in references)
+    assert person.full_name not in page
+    title = AllocationCriteria.objects.filter(municipality=fjordvik).first().title
+    assert title not in nabo_with_every_role.get(reverse("cases:criteria")).content.decode()
+    public = Client().get(
+        reverse("public_cases:criteria", kwargs={"number": demo["nabovik"].number})
+    )
+    assert public.status_code == 200 and title not in public.content.decode()
+    own = Client().get(reverse("public_cases:criteria", kwargs={"number": fjordvik.number}))
+    assert title in own.content.decode()

@@ -172,9 +172,142 @@ def build_demo(context: DemoContext) -> None:
         note="Oppdiktet: personen har flyttet til et annet tilbud.",
         changed_by=caseworker,
     )
+    _casework(context, persons, home_unit)
     running = ServiceDecision.objects.filter(municipality=fjordvik).running(today).count()
     context.summary.append(
         f"Vedtak: {len(decisions)} demovedtak for {PERSON_COUNT} fiktive personer "
         f"(dagaktivitetstilbud ved {day_unit.name}, hjemmetjenester, korttidsopphold), "
         f"{running} gjelder i dag"
+    )
+
+
+def _casework(context: DemoContext, persons: list[Person], home_unit) -> None:
+    """The caseworker's work in the demo, through the services: the allocation criteria of two
+    services, an application under assessment with a draft, a new application whose
+    preliminary reply is due (forvaltningsloven § 11 a) and one from a person the demo
+    caseworker has no care relation to. All text is invented."""
+    from . import services
+    from .models import CaseworkSettings
+
+    fjordvik = context.fjordvik
+    today = timezone.localdate()
+    leader = context.users["leder"]
+    caseworker = context.users["saksbehandler"]
+    CaseworkSettings.objects.update_or_create(
+        municipality=fjordvik,
+        defaults={"complaint_to": "Tildelingskontoret, Fjordvik kommune (oppdiktet adresse)"},
+    )
+    for service, title, regulation, items in (
+        (
+            ServiceKind.PRAKTISK_BISTAND,
+            "Tildelingskriterier for praktisk bistand",
+            "",
+            [
+                "Personen klarer ikke selv nødvendige oppgaver i hjemmet.",
+                "Andre i husstanden kan ikke gjøre oppgavene.",
+                "Hjelpemidler eller opplæring er vurdert først.",
+            ],
+        ),
+        (
+            ServiceKind.LANGTIDSOPPHOLD,
+            "Tildeling av langtidsopphold i sykehjem",
+            "Oppdiktet: forskrift om tildeling av langtidsopphold, Fjordvik kommune "
+            "(helse- og omsorgstjenesteloven § 3-2 a)",
+            [
+                "Behovet for pleie og tilsyn er der hele døgnet.",
+                "Hjemmebaserte tjenester er prøvd eller vurdert som ikke forsvarlige.",
+            ],
+        ),
+    ):
+        services.publish_allocation_criteria(
+            actor=leader,
+            municipality=fjordvik,
+            service=service,
+            title=title,
+            introduction="Oppdiktede kriterier for demoen.",
+            regulation=regulation,
+            valid_from=today - dt.timedelta(days=365),
+            items=items,
+        )
+    assessed = services.register_application(
+        actor=caseworker,
+        municipality=fjordvik,
+        person=persons[1],
+        services=[(ServiceKind.PRAKTISK_BISTAND, "2 timer per uke")],
+        received_on=today - dt.timedelta(days=12),
+        channel="digital",
+        in_own_words="Oppdiktet: jeg klarer ikke å vaske gulv og handle etter hofteoperasjonen.",
+        postal_address="Oppdiktet vei 1\n4699 Fjordvik",
+    )
+    applied = assessed.services.get()
+    criteria = services.criteria_in_force(fjordvik, applied.service, assessed.received_on)
+    services.save_assessment(
+        actor=caseworker,
+        applied_service=applied,
+        function={"husarbeid": 4, "innkjop": 4, "matlaging": 3, "hygiene": 2},
+        what_matters="Oppdiktet: å bo hjemme og klare frokosten selv.",
+        user_view="Oppdiktet: ønsker hjelp én gang i uken.",
+        combined={
+            **{
+                kind: {
+                    "level": level,
+                    "reasoning": f"Oppdiktet vurdering av {kind}.",
+                    "uncertainty": "lav",
+                    "parts": [],
+                }
+                for kind, level in (
+                    ("nytte", "stor"),
+                    ("ressurs", "lav"),
+                    ("alvorlighet", "moderat"),
+                )
+            },
+            "reasoning": "Oppdiktet: hjelpen gir stor nytte for lite ressurs.",
+        },
+        urgency="innen-uker",
+        necessary_help="ja",
+        necessary_help_reasoning="Oppdiktet: klarer ikke tungt husarbeid og innkjøp selv nå.",
+        forsvarlighet="Oppdiktet: to timer i uken dekker behovet forsvarlig.",
+        right_basis="pasient- og brukerrettighetsloven § 2-1 a",
+        alternatives="Oppdiktet: varelevering er vurdert, men dekker ikke rengjøringen.",
+        checks=[
+            (item.pk, "oppfylt", "Oppdiktet: kartlagt ved hjemmebesøk.")
+            for item in criteria.items.all()
+        ]
+        if criteria is not None
+        else [],
+    )
+    services.draft_decision(
+        actor=caseworker,
+        applied_service=applied,
+        outcome="innvilget",
+        unit=home_unit,
+        scope="2 timer per uke",
+        hours_per_week=Decimal(2),
+        valid_from=today + dt.timedelta(days=7),
+        review_on=today + dt.timedelta(days=180),
+        contact_person="Oppdiktet saksbehandler, Tildelingskontoret",
+    )
+    services.register_application(
+        actor=caseworker,
+        municipality=fjordvik,
+        person=persons[3],
+        services=[(ServiceKind.LANGTIDSOPPHOLD, ""), (ServiceKind.AVLASTNING, "")],
+        received_on=today - dt.timedelta(days=35),
+        channel="henvisning",
+        in_own_words="Oppdiktet: pårørende skriver at det ikke går lenger hjemme.",
+        representative_kind="parorende",
+        representative_name="Oppdiktet pårørende",
+    )
+    services.register_application(
+        actor=caseworker,
+        municipality=fjordvik,
+        person=persons[6],
+        services=[(ServiceKind.STOTTEKONTAKT, "")],
+        received_on=today - dt.timedelta(days=2),
+        channel="telefon",
+        in_own_words="Oppdiktet: ønsker noen å gå tur med.",
+    )
+    context.summary.append(
+        "Søknader: 3 demosøknader (én vurdert med utkast til vedtak, én der foreløpig svar "
+        "er på tide), tildelingskriterier for praktisk bistand og langtidsopphold"
     )
