@@ -320,6 +320,17 @@ ACCESS_RULES: dict[str, AccessRule] = {
         CASEWORKER, CASEWORKER, CARE, "cases.ServiceDecision",
         note="One page for each step of the complaint; a post for another step redirects.",
     ),
+    "cases:work_list": AccessRule(
+        CASEWORKER, NO_FORM, note="Only what concerns persons the caseworker has a care "
+        "relation to; the read is audited.",
+    ),
+    "cases:waiting_list": AccessRule(
+        _roles(Role.SAKSBEHANDLER, Role.LEDER), NO_FORM,
+        note="Without names; the service is chosen by ?tjeneste= (an unknown one gives 404).",
+    ),
+    "cases:report": AccessRule(
+        LEADER, NO_FORM, note="Counts only; the period is chosen by ?fra=&til=."
+    ),
     # --- The allocation criteria per service (no personal data): leaders edit them
     "cases:criteria": AccessRule(LEADER, NO_FORM),
     "cases:criteria_new": AccessRule(

@@ -27,6 +27,7 @@ NAVIGATION: list[NavItem] = [
     NavItem("home", _("Oversikt"), ALL),
     NavItem("persons:list", _("Personer"), frozenset({Role.KLINIKER, Role.SAKSBEHANDLER})),
     NavItem("cases:applications", _("Søknader"), frozenset({Role.SAKSBEHANDLER})),
+    NavItem("cases:work_list", _("Arbeidsliste"), frozenset({Role.SAKSBEHANDLER})),
     NavItem(
         "priorities:case_list",
         _("Prioriteringssaker"),

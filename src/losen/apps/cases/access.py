@@ -290,3 +290,70 @@ def like_cases_for_user(request, decision) -> list[dict]:
         details={"purpose": "cases:like-cases", "count": len(rows), "references": ids},
     )
     return rows
+
+
+def _person_of_item(target):
+    from .models import Complaint
+
+    if isinstance(target, Complaint):
+        return target.decision.person_id
+    return getattr(target, "person_id", None)
+
+
+def work_list_for_user(request):
+    """The caseworker's work list (``selectors.work_list``), keeping only what concerns persons
+    the caseworker has an active care relation to, and one audit READ entry naming the
+    applications, decisions and complaints by external id. None for anyone but a caseworker."""
+    from django.utils import timezone
+
+    from losen.apps.persons.models import CareRelation
+
+    from . import selectors
+
+    if not is_caseworker(request):
+        return None
+    full = selectors.work_list(request.municipality, request.user, timezone.localdate())
+    allowed = set(
+        CareRelation.objects.active().filter(user=request.user).values_list("person_id", flat=True)
+    )
+    sections = []
+    references = []
+    for name, items in full.sections():
+        kept = [item for item in items if _person_of_item(item.target) in allowed]
+        references += [str(item.target.external_id) for item in kept]
+        sections.append((name, kept))
+    record(
+        actor=request.user,
+        action=Action.READ,
+        object_type=APPLICATION_OBJECT_TYPE,
+        municipality=request.municipality,
+        details={
+            "purpose": "cases:work-list",
+            "count": len(references),
+            "references": references,
+        },
+    )
+    return sections
+
+
+def waiting_list_for_user(request, service: str):
+    """The waiting list of *service* (``selectors.waiting_list``) for a caseworker or leader
+    of the municipality, to be shown without names; one audit READ entry naming the decisions
+    by external id. Empty (and no entry) for anyone else."""
+    from . import selectors
+
+    if not (is_caseworker(request) or is_casework_leader(request)):
+        return []
+    places = selectors.waiting_list(request.municipality, service)
+    record(
+        actor=request.user,
+        action=Action.READ,
+        object_type=OBJECT_TYPE,
+        municipality=request.municipality,
+        details={
+            "purpose": "cases:waiting-list",
+            "count": len(places),
+            "references": [str(p.decision.external_id) for p in places],
+        },
+    )
+    return places

@@ -12,6 +12,7 @@ of the persons.
 from __future__ import annotations
 
 import datetime as dt
+import random
 from decimal import Decimal
 
 from django.utils import timezone
@@ -19,7 +20,16 @@ from django.utils import timezone
 from losen.apps.demo.services import FAMILY_NAMES, GIVEN_NAMES, DemoContext
 from losen.apps.persons.models import CareRelation, Person
 
-from .models import DecisionStatus, ServiceDecision, ServiceKind, StatusChange
+from .models import (
+    AuthorityOutcome,
+    DecisionStatus,
+    Outcome,
+    ReviewOutcome,
+    ServiceAssessment,
+    ServiceDecision,
+    ServiceKind,
+    StatusChange,
+)
 
 PERSON_COUNT = 8
 #: How many of the persons the demo caseworker (saksbehandler) may see.
@@ -35,6 +45,17 @@ REASONS = (
     "Oppdiktet: tilbudet gir struktur i hverdagen og avlaster pårørende; personen ønsker det "
     "selv, og et mindre omfang vurderes ikke som forsvarlig nå."
 )
+
+
+def remove_demo(municipalities) -> None:
+    """Delete the demo municipalities' decisions and assessments before the municipalities
+    go: a decision protects the assessment it rests on (``on_delete=PROTECT``), and the
+    assessment the version of the allocation criteria it used, so deleting the municipality
+    alone would be refused."""
+    ServiceDecision.objects.filter(municipality__in=municipalities).delete()
+    ServiceAssessment.objects.filter(
+        applied_service__application__municipality__in=municipalities
+    ).delete()
 
 
 def build_demo(context: DemoContext) -> None:
@@ -181,46 +202,247 @@ def build_demo(context: DemoContext) -> None:
     )
 
 
+# --- The caseworker's work -------------------------------------------------------------------
+#
+# Everything below goes through the services (losen.apps.cases.services), so the demo holds
+# only what the rules let a caseworker write. The services date what they do today (a
+# decision is issued today, a waiting-list place starts today); what happened before (when an
+# application came in, when a preliminary reply was sent) is given as a date in the past.
+
+#: Invented names of the applicants (obviously made up, like the rest of the demo).
+APPLICANT_FAMILY_NAMES = [
+    "Søkersen",
+    "Vedtaksvik",
+    "Klagestad",
+    "Ventedal",
+    "Tildelingsen",
+    "Saksberg",
+    "Kriterud",
+    "Vurdal",
+]
+
+#: The seed of the applicants' numbers, so every demo gets the same ones.
+NATIONAL_ID_SEED = 4699
+
+#: A function profile that needs help with the home, and one that hardly does.
+HOME_HELP = {"husarbeid": 4, "innkjop": 4, "matlaging": 3, "hygiene": 2, "syn": 9}
+MANAGES = {"husarbeid": 2, "innkjop": 1, "matlaging": 1, "hygiene": 1, "syn": 9}
+#: The profiles of persons applying for a long-term place.
+NURSING = {
+    "hygiene": 5,
+    "pakledning": 4,
+    "toalett": 4,
+    "spise": 3,
+    "hukommelse": 4,
+    "innendors": 4,
+    "utendors": 5,
+    "egen_helse": 5,
+}
+HOME_NURSING = {"egen_helse": 4, "hygiene": 3, "pakledning": 3, "hukommelse": 2}
+
+CONTACT = "Oppdiktet saksbehandler, Tildelingskontoret, tlf. 00 00 00 00"
+
+
+def synthetic_national_id(rng, *, d_number: bool = False) -> str:
+    """An 11-digit number python-stdnum accepts that cannot be anyone's real one.
+
+    The birth month is written plus 40, the form of a hjelpenummer (H-nummer): a number a
+    health service gives internally and Folkeregisteret never issues, so it is nobody's
+    fødselsnummer. With *d_number* the day is written plus 40 too (the D-nummer form). The
+    check digits are the real ones (modulus 11), so the number passes every check a real one
+    does. Born 1930–1960 (individual numbers 000–499: born 1900–1999).
+    """
+    from stdnum.no import fodselsnummer
+
+    while True:
+        born = dt.date(1930, 1, 1) + dt.timedelta(days=rng.randrange(30 * 365))
+        day = born.day + (40 if d_number else 0)
+        stem = f"{day:02d}{born.month + 40:02d}{born.year % 100:02d}{rng.randrange(500):03d}"
+        first = fodselsnummer.calc_check_digit1(stem)
+        if first == "10":
+            continue
+        second = fodselsnummer.calc_check_digit2(stem + first)
+        if second == "10":
+            continue
+        return stem + first + second
+
+
+def _combined(nytte: str, ressurs: str, alvorlighet: str, reasoning: str) -> dict:
+    """A combined assessment of nytte, ressurs and alvorlighet as the shared model stores it."""
+    data = {
+        kind: {
+            "level": level,
+            "reasoning": f"Oppdiktet: begrunnelse for {kind}.",
+            "uncertainty": "lav",
+            "parts": [],
+        }
+        for kind, level in (("nytte", nytte), ("ressurs", ressurs), ("alvorlighet", alvorlighet))
+    }
+    data["reasoning"] = f"Oppdiktet: {reasoning}"
+    return data
+
+
+class _Casework:
+    """The demo caseworker at work in Fjordvik, one case at a time, through the services."""
+
+    def __init__(self, context: DemoContext, home_unit, centre, housing):
+        from . import services
+
+        self.services = services
+        self.fjordvik = context.fjordvik
+        self.caseworker = context.users["saksbehandler"]
+        self.leader = context.users["leder"]
+        self.home_unit, self.centre, self.housing = home_unit, centre, housing
+        self.today = timezone.localdate()
+        self.rng = random.Random(NATIONAL_ID_SEED)  # noqa: S311 - invented demo data
+        self.persons: list[Person] = []
+
+    def person(self, given: str, family: str, *, d_number: bool = False) -> Person:
+        """A new applicant registered by the caseworker (who gets the care relation)."""
+        person = self.services.register_person(
+            actor=self.caseworker,
+            municipality=self.fjordvik,
+            given_name=given,
+            family_name=family,
+            national_id=synthetic_national_id(self.rng, d_number=d_number),
+        )
+        self.persons.append(person)
+        return person
+
+    def apply(self, person, services, *, days_ago: int, words: str, **fields):
+        return self.services.register_application(
+            actor=fields.pop("actor", self.caseworker),
+            municipality=self.fjordvik,
+            person=person,
+            services=services,
+            received_on=self.today - dt.timedelta(days=days_ago),
+            channel=fields.pop("channel", "digital"),
+            in_own_words=f"Oppdiktet: {words}",
+            postal_address=fields.pop("postal_address", "Oppdiktet vei 1\n4699 Fjordvik"),
+            **fields,
+        )
+
+    def assess(
+        self,
+        applied,
+        *,
+        function: dict,
+        combined: dict,
+        urgency: str = "innen-uker",
+        necessary: str = "ja",
+        met: str = "oppfylt",
+    ):
+        criteria = self.services.criteria_in_force(
+            self.fjordvik, applied.service, applied.application.received_on
+        )
+        checks = [
+            (item.pk, met, "Oppdiktet: kartlagt ved hjemmebesøk.") for item in criteria.items.all()
+        ]
+        return self.services.save_assessment(
+            actor=self.caseworker,
+            applied_service=applied,
+            function=function,
+            what_matters="Oppdiktet: å bo trygt og klare dagen mest mulig selv.",
+            user_view="Oppdiktet: ønsker hjelp, men ikke mer enn nødvendig.",
+            combined=combined,
+            urgency=urgency,
+            necessary_help=necessary,
+            necessary_help_reasoning="Oppdiktet: kartleggingen viser hva personen ikke klarer.",
+            forsvarlighet="Oppdiktet: tilbudet dekker behovet forsvarlig.",
+            right_basis="pasient- og brukerrettighetsloven § 2-1 a",
+            alternatives="Oppdiktet: hjelpemidler og hjelp fra familien er vurdert.",
+            checks=checks if criteria is not None else [],
+        )
+
+    def draft(self, applied, outcome: str, unit, **fields):
+        granted = outcome != Outcome.AVSLAG
+        return self.services.draft_decision(
+            actor=self.caseworker,
+            applied_service=applied,
+            outcome=outcome,
+            unit=unit,
+            valid_from=self.today + dt.timedelta(days=7) if granted else None,
+            review_on=self.today + dt.timedelta(days=180),
+            contact_person=CONTACT,
+            **fields,
+        )
+
+    def issue(self, decision, **fields):
+        return self.services.issue_decision(actor=self.caseworker, decision=decision, **fields)
+
+    def decided(
+        self,
+        person,
+        service,
+        *,
+        days_ago,
+        words,
+        function,
+        combined,
+        outcome,
+        unit,
+        urgency="innen-uker",
+        necessary="ja",
+        met="oppfylt",
+        issue=None,
+        **draft,
+    ):
+        """An application for one service, assessed, drafted and issued; the decision."""
+        application = self.apply(
+            person, [(service, draft.pop("requested", ""))], days_ago=days_ago, words=words
+        )
+        applied = application.services.get()
+        self.assess(
+            applied,
+            function=function,
+            combined=combined,
+            urgency=urgency,
+            necessary=necessary,
+            met=met,
+        )
+        return self.issue(self.draft(applied, outcome, unit, **draft), **(issue or {}))
+
+
 def _casework(context: DemoContext, persons: list[Person], home_unit) -> None:
-    """The caseworker's work in the demo, through the services: the allocation criteria of two
-    services, an application under assessment with a draft, a new application whose
-    preliminary reply is due (forvaltningsloven § 11 a) and one from a person the demo
-    caseworker has no care relation to. All text is invented."""
-    from . import services
+    """The caseworker's work in the demo, all of it through the services.
+
+    * Allocation criteria for praktisk bistand, helsetjenester i hjemmet and long-term places
+      (the latter with the local regulation, helse- og omsorgstjenesteloven § 3-2 a).
+    * Applications at every stage: just received; received more than a month ago and not
+      decided, so the preliminary reply is due (forvaltningsloven § 11 a); one with the
+      preliminary reply sent; assessed; a draft in line with like cases; withdrawn; decided.
+    * Decisions: grants of practical help that are the municipality's practice, a draft that
+      departs from them (more hours) issued with the reason, a refusal (avslag), a partial
+      grant (delvis innvilget).
+    * A complaint on the refusal: the municipality's review keeps the decision, it is sent to
+      Statsforvalteren, who upholds it; a complaint on the partial grant waiting for review.
+    * The waiting list for long-term places: five granted, one given a place, four waiting
+      with different urgency and severity.
+
+    The applicants are new persons the caseworker registers (with a care relation) with
+    invented names and synthetic numbers (:func:`synthetic_national_id`); one more
+    application, registered by the leader for a person the caseworker has no care relation
+    to, is not the caseworker's to see. All text is invented.
+    """
     from .models import CaseworkSettings
 
     fjordvik = context.fjordvik
-    today = timezone.localdate()
-    leader = context.users["leder"]
-    caseworker = context.users["saksbehandler"]
+    centre = fjordvik.units.get(name="Fjordvik helse- og omsorgssenter")
+    housing = fjordvik.units.get(name="Bo- og aktivitetstilbud")
+    work = _Casework(context, home_unit, centre, housing)
+    services, today = work.services, work.today
     CaseworkSettings.objects.update_or_create(
         municipality=fjordvik,
-        defaults={"complaint_to": "Tildelingskontoret, Fjordvik kommune (oppdiktet adresse)"},
+        defaults={
+            "complaint_to": (
+                "Tildelingskontoret, Fjordvik kommune, Postboks 0, 4699 Fjordvik (oppdiktet "
+                "adresse); kommunen vurderer klagen først og sender den til Statsforvalteren"
+            )
+        },
     )
-    for service, title, regulation, items in (
-        (
-            ServiceKind.PRAKTISK_BISTAND,
-            "Tildelingskriterier for praktisk bistand",
-            "",
-            [
-                "Personen klarer ikke selv nødvendige oppgaver i hjemmet.",
-                "Andre i husstanden kan ikke gjøre oppgavene.",
-                "Hjelpemidler eller opplæring er vurdert først.",
-            ],
-        ),
-        (
-            ServiceKind.LANGTIDSOPPHOLD,
-            "Tildeling av langtidsopphold i sykehjem",
-            "Oppdiktet: forskrift om tildeling av langtidsopphold, Fjordvik kommune "
-            "(helse- og omsorgstjenesteloven § 3-2 a)",
-            [
-                "Behovet for pleie og tilsyn er der hele døgnet.",
-                "Hjemmebaserte tjenester er prøvd eller vurdert som ikke forsvarlige.",
-            ],
-        ),
-    ):
+    for service, title, regulation, items in CRITERIA:
         services.publish_allocation_criteria(
-            actor=leader,
+            actor=work.leader,
             municipality=fjordvik,
             service=service,
             title=title,
@@ -229,85 +451,268 @@ def _casework(context: DemoContext, persons: list[Person], home_unit) -> None:
             valid_from=today - dt.timedelta(days=365),
             items=items,
         )
-    assessed = services.register_application(
-        actor=caseworker,
-        municipality=fjordvik,
-        person=persons[1],
-        services=[(ServiceKind.PRAKTISK_BISTAND, "2 timer per uke")],
-        received_on=today - dt.timedelta(days=12),
-        channel="digital",
-        in_own_words="Oppdiktet: jeg klarer ikke å vaske gulv og handle etter hofteoperasjonen.",
-        postal_address="Oppdiktet vei 1\n4699 Fjordvik",
+
+    names = iter((given, family) for family in APPLICANT_FAMILY_NAMES for given in GIVEN_NAMES)
+
+    def applicant(d_number: bool = False) -> Person:
+        return work.person(*next(names), d_number=d_number)
+
+    help_case = _combined("stor", "lav", "moderat", "hjelpen gir stor nytte for lite ressurs.")
+
+    # Practice: three grants of two hours of practical help on the same profile.
+    for hours in ("2", "2", "2.5"):
+        work.decided(
+            applicant(),
+            ServiceKind.PRAKTISK_BISTAND,
+            days_ago=work.rng.randint(20, 60),
+            words="jeg klarer ikke å vaske og handle etter et fall.",
+            function=HOME_HELP,
+            combined=help_case,
+            outcome=Outcome.INNVILGET,
+            unit=home_unit,
+            requested="2 timer per uke",
+            scope=f"{hours.replace('.', ',')} timer per uke",
+            hours_per_week=Decimal(hours),
+        )
+    # A draft in line with them, waiting to be issued.
+    application = work.apply(
+        applicant(),
+        [(ServiceKind.PRAKTISK_BISTAND, "2 timer per uke")],
+        days_ago=12,
+        words="jeg klarer ikke å vaske gulv og handle etter hofteoperasjonen.",
     )
-    applied = assessed.services.get()
-    criteria = services.criteria_in_force(fjordvik, applied.service, assessed.received_on)
-    services.save_assessment(
-        actor=caseworker,
-        applied_service=applied,
-        function={"husarbeid": 4, "innkjop": 4, "matlaging": 3, "hygiene": 2},
-        what_matters="Oppdiktet: å bo hjemme og klare frokosten selv.",
-        user_view="Oppdiktet: ønsker hjelp én gang i uken.",
-        combined={
-            **{
-                kind: {
-                    "level": level,
-                    "reasoning": f"Oppdiktet vurdering av {kind}.",
-                    "uncertainty": "lav",
-                    "parts": [],
-                }
-                for kind, level in (
-                    ("nytte", "stor"),
-                    ("ressurs", "lav"),
-                    ("alvorlighet", "moderat"),
-                )
-            },
-            "reasoning": "Oppdiktet: hjelpen gir stor nytte for lite ressurs.",
-        },
-        urgency="innen-uker",
-        necessary_help="ja",
-        necessary_help_reasoning="Oppdiktet: klarer ikke tungt husarbeid og innkjøp selv nå.",
-        forsvarlighet="Oppdiktet: to timer i uken dekker behovet forsvarlig.",
-        right_basis="pasient- og brukerrettighetsloven § 2-1 a",
-        alternatives="Oppdiktet: varelevering er vurdert, men dekker ikke rengjøringen.",
-        checks=[
-            (item.pk, "oppfylt", "Oppdiktet: kartlagt ved hjemmebesøk.")
-            for item in criteria.items.all()
-        ]
-        if criteria is not None
-        else [],
-    )
-    services.draft_decision(
-        actor=caseworker,
-        applied_service=applied,
-        outcome="innvilget",
-        unit=home_unit,
+    applied = application.services.get()
+    work.assess(applied, function=HOME_HELP, combined=help_case)
+    work.draft(
+        applied,
+        Outcome.INNVILGET,
+        home_unit,
         scope="2 timer per uke",
         hours_per_week=Decimal(2),
-        valid_from=today + dt.timedelta(days=7),
-        review_on=today + dt.timedelta(days=180),
-        contact_person="Oppdiktet saksbehandler, Tildelingskontoret",
     )
-    services.register_application(
-        actor=caseworker,
-        municipality=fjordvik,
-        person=persons[3],
-        services=[(ServiceKind.LANGTIDSOPPHOLD, ""), (ServiceKind.AVLASTNING, "")],
-        received_on=today - dt.timedelta(days=35),
+    # A draft on the same profile that grants six hours: flagged, issued with the reason.
+    work.decided(
+        applicant(d_number=True),
+        ServiceKind.PRAKTISK_BISTAND,
+        days_ago=18,
+        words="jeg bor alene og klarer ikke husarbeidet; synet er også dårlig.",
+        function=HOME_HELP,
+        combined=help_case,
+        outcome=Outcome.INNVILGET,
+        unit=home_unit,
+        requested="6 timer per uke",
+        scope="6 timer per uke",
+        hours_per_week=Decimal(6),
+        issue={"like_case_reason": DEPARTURE_REASON},
+    )
+    # A refusal: the person manages the home; complained about, kept, sent on, upheld.
+    refused = work.decided(
+        applicant(),
+        ServiceKind.PRAKTISK_BISTAND,
+        days_ago=30,
+        words="jeg ønsker hjelp til rengjøring hver uke.",
+        function=MANAGES,
+        combined=_combined("liten", "lav", "liten", "behovet er lite og dekkes på annen måte."),
+        outcome=Outcome.AVSLAG,
+        unit=home_unit,
+        urgency="kan-planlegges",
+        necessary="nei",
+        met="ikke-oppfylt",
+    )
+    complaint = services.register_complaint(
+        actor=work.caseworker,
+        decision=refused,
+        received_on=today,
+        from_whom="Parten selv",
+        summary="Oppdiktet: mener behovet for hjelp er større enn vurdert.",
+    )
+    complaint = services.review_complaint(
+        actor=work.caseworker,
+        complaint=complaint,
+        outcome=ReviewOutcome.OPPRETTHOLDT,
+        reasons="Oppdiktet: klagen gir ingen nye opplysninger om behovet.",
+        reviewed_on=today,
+    )
+    complaint = services.forward_complaint(
+        actor=work.caseworker, complaint=complaint, forwarded_on=today
+    )
+    services.record_authority_outcome(
+        actor=work.caseworker,
+        complaint=complaint,
+        outcome=AuthorityOutcome.STADFESTET,
+        decided_on=today,
+        note="Oppdiktet: Statsforvalteren er enig i kommunens vurdering.",
+    )
+    # A partial grant of home nursing: two visits a day instead of three; complained about,
+    # the complaint waiting for the municipality's review.
+    partial = work.decided(
+        applicant(),
+        ServiceKind.HELSETJENESTER_I_HJEMMET,
+        days_ago=25,
+        words="jeg trenger hjelp med medisiner og stell morgen, middag og kveld.",
+        function=HOME_NURSING,
+        combined=_combined("stor", "moderat", "moderat", "to besøk dekker behovet."),
+        outcome=Outcome.DELVIS_INNVILGET,
+        unit=home_unit,
+        requested="Tre besøk per dag",
+        scope="To besøk per dag (morgen og kveld), 3,5 timer per uke",
+        hours_per_week=Decimal("3.5"),
+        refused_part=(
+            "Oppdiktet: besøket midt på dagen innvilges ikke. Medisinene gis i dosett, og "
+            "middagen dekkes av matombringing; et tredje besøk er ikke nødvendig for at "
+            "tilbudet skal være forsvarlig."
+        ),
+    )
+    services.register_complaint(
+        actor=work.caseworker,
+        decision=partial,
+        received_on=today,
+        from_whom="Oppdiktet pårørende (datter)",
+        summary="Oppdiktet: mener besøket midt på dagen trengs.",
+    )
+
+    # The waiting list for long-term places: five granted, one given a place.
+    waiting = []
+    for urgency, severity, days_ago in WAITING:
+        waiting.append(
+            work.decided(
+                applicant(d_number=len(waiting) == 2),
+                ServiceKind.LANGTIDSOPPHOLD,
+                days_ago=days_ago,
+                words="det går ikke lenger hjemme; trenger tilsyn hele døgnet.",
+                function=NURSING,
+                combined=_combined("svært stor", "høy", severity, "behovet er der hele døgnet."),
+                outcome=Outcome.INNVILGET,
+                unit=centre,
+                urgency=urgency,
+                scope="Langtidsopphold i sykehjem",
+            )
+        )
+    services.give_place(actor=work.caseworker, decision=waiting[-1], served_from=today)
+
+    # Open applications.
+    work.apply(
+        applicant(),
+        [(ServiceKind.STOTTEKONTAKT, "")],
+        days_ago=2,
+        words="ønsker noen å gå tur med.",
+        channel="telefon",
+    )
+    work.apply(
+        applicant(),
+        [(ServiceKind.LANGTIDSOPPHOLD, ""), (ServiceKind.AVLASTNING, "")],
+        days_ago=40,
+        words="pårørende skriver at det ikke går lenger hjemme.",
         channel="henvisning",
-        in_own_words="Oppdiktet: pårørende skriver at det ikke går lenger hjemme.",
         representative_kind="parorende",
         representative_name="Oppdiktet pårørende",
     )
-    services.register_application(
-        actor=caseworker,
-        municipality=fjordvik,
-        person=persons[6],
-        services=[(ServiceKind.STOTTEKONTAKT, "")],
-        received_on=today - dt.timedelta(days=2),
+    replied = work.apply(
+        applicant(),
+        [(ServiceKind.BOLIG_MED_BEMANNING, "")],
+        days_ago=45,
+        words="trenger et sted å bo med folk rundt meg.",
+        channel="papir",
+    )
+    work.assess(
+        replied.services.get(),
+        function={"sosial_deltakelse": 4, "beslutninger": 3, "atferd": 3, "egen_helse": 3},
+        combined=_combined("stor", "høy", "stor", "boligen må finnes før vedtaket."),
+    )
+    services.send_preliminary_reply(
+        actor=work.caseworker,
+        application=replied,
+        reason="Oppdiktet: vi venter på en ledig bolig og en uttalelse fra fastlegen.",
+        expected_decision_on=today + dt.timedelta(days=21),
+        sent_on=today - dt.timedelta(days=14),
+    )
+    assessed = work.apply(
+        applicant(),
+        [(ServiceKind.HELSETJENESTER_I_HJEMMET, "Hjelp med medisiner")],
+        days_ago=8,
+        words="trenger hjelp med øyedråper og medisiner.",
+    )
+    work.assess(
+        assessed.services.get(),
+        function={"egen_helse": 4, "syn": 4, "hukommelse": 2},
+        combined=_combined("stor", "lav", "moderat", "kort besøk dekker behovet."),
+        urgency="innen-dager",
+    )
+    withdrawn = work.apply(
+        applicant(),
+        [(ServiceKind.DAGAKTIVITETSTILBUD, "")],
+        days_ago=20,
+        words="ønsker et sted å være på dagtid.",
+    )
+    services.withdraw_application(
+        actor=work.caseworker,
+        application=withdrawn,
+        note="Oppdiktet: søkeren ringte og trakk søknaden; har fått plass i et frivillig tilbud.",
+    )
+    # Handled by someone else, for a person the caseworker has no care relation to.
+    work.apply(
+        persons[6],
+        [(ServiceKind.STOTTEKONTAKT, "")],
+        days_ago=3,
+        words="ønsker noen å gå på kino med.",
         channel="telefon",
-        in_own_words="Oppdiktet: ønsker noen å gå tur med.",
+        actor=work.leader,
     )
+    Person.objects.filter(pk__in=[person.pk for person in work.persons]).update(is_synthetic=True)
     context.summary.append(
-        "Søknader: 3 demosøknader (én vurdert med utkast til vedtak, én der foreløpig svar "
-        "er på tide), tildelingskriterier for praktisk bistand og langtidsopphold"
+        f"Søknader: {fjordvik.applications.count()} demosøknader fra "
+        f"{len(work.persons)} fiktive søkere (oppdiktede numre) på alle trinn, "
+        "innvilgelser, ett avslag med klage behandlet hos Statsforvalteren, én delvis "
+        "innvilgelse, ett vedtak som avviker fra like saker, venteliste for langtidsopphold, "
+        "tildelingskriterier for praktisk bistand, helsetjenester i hjemmet og langtidsopphold"
     )
+
+
+#: (service, title, local regulation, criteria): the allocation criteria of the demo.
+CRITERIA = (
+    (
+        ServiceKind.PRAKTISK_BISTAND,
+        "Tildelingskriterier for praktisk bistand",
+        "",
+        [
+            "Personen klarer ikke selv nødvendige oppgaver i hjemmet.",
+            "Andre i husstanden kan ikke gjøre oppgavene.",
+            "Hjelpemidler eller opplæring er vurdert først.",
+        ],
+    ),
+    (
+        ServiceKind.HELSETJENESTER_I_HJEMMET,
+        "Tildelingskriterier for helsetjenester i hjemmet",
+        "",
+        [
+            "Personen trenger helsehjelp som ikke kan gis på legekontor eller poliklinikk.",
+            "Helsehjelpen kan gis forsvarlig i hjemmet.",
+        ],
+    ),
+    (
+        ServiceKind.LANGTIDSOPPHOLD,
+        "Tildeling av langtidsopphold i sykehjem",
+        "Oppdiktet: Forskrift om tildeling av langtidsopphold i sykehjem, Fjordvik kommune "
+        "(helse- og omsorgstjenesteloven § 3-2 a, pasient- og brukerrettighetsloven § 2-1 e)",
+        [
+            "Behovet for pleie og tilsyn er der hele døgnet.",
+            "Hjemmebaserte tjenester er prøvd eller vurdert som ikke forsvarlige.",
+        ],
+    ),
+)
+
+#: Why the six-hour grant departs from the two-hour practice.
+DEPARTURE_REASON = (
+    "Oppdiktet: søkeren bor alene uten familie i nærheten og ser dårlig, så oppgavene tar "
+    "lengre tid enn i de like sakene; seks timer er det som gjør tilbudet forsvarlig."
+)
+
+#: (urgency, severity, days since the application) of the long-term places granted; the last
+#: is given a place. Not in the order the list puts them.
+WAITING = (
+    ("innen-uker", "svært stor", 50),
+    ("akutt", "stor", 10),
+    ("innen-dager", "moderat", 30),
+    ("innen-dager", "svært stor", 35),
+    ("innen-dager", "stor", 60),
+)

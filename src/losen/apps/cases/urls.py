@@ -34,6 +34,10 @@ urlpatterns = [
     path("<uuid:external_id>/vedtaksbrev.docx", views.decision_docx, name="decision_docx"),
     path("<uuid:external_id>/utskrift/", views.decision_print, name="decision_print"),
     path("<uuid:external_id>/klage/", views.complaint, name="complaint"),
+    # Lists and reports
+    path("arbeidsliste/", views.work_list, name="work_list"),
+    path("venteliste/", views.waiting_list, name="waiting_list"),
+    path("rapport/", views.report, name="report"),
     # The leaders' allocation criteria
     path("tildelingskriterier/", views.criteria_list, name="criteria"),
     path("tildelingskriterier/ny/", views.criteria_new, name="criteria_new"),

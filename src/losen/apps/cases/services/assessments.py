@@ -30,8 +30,10 @@ from ..models import (
     AppliedService,
     CriterionCheck,
     CriterionMet,
+    DecisionStatus,
     NecessaryHelp,
     ServiceAssessment,
+    ServiceDecision,
     Urgency,
 )
 from ._common import Errors, add, audit, raise_if, text, today
@@ -84,6 +86,22 @@ def _combined(errors: Errors, combined) -> dict:
         return {}
 
 
+def _follow_in_draft(decision, assessment: ServiceAssessment):
+    """A draft on the service now rests on the new version and is compared with like cases
+    again; its texts stay as the caseworker wrote them. Returns the draft, if any."""
+    from losen.apps.common.locking import claim_version
+
+    from .drafting import compare_with_like_cases
+
+    if decision is None or decision.status != DecisionStatus.UTKAST:
+        return None
+    claim_version(decision)
+    decision.assessment = assessment
+    decision.like_cases, decision.like_case_departure = compare_with_like_cases(decision)
+    decision.save(update_fields=["assessment", "like_cases", "like_case_departure", "lock_version"])
+    return decision
+
+
 def save_assessment(
     *,
     actor,
@@ -124,8 +142,11 @@ def save_assessment(
         application = Application.objects.select_for_update().get(pk=applied_service.application_id)
         if application.status not in OPEN_STATUSES:
             add(errors, NON_FIELD_ERRORS, _("Søknaden er avgjort eller trukket."))
-        decision = getattr(applied_service, "decision", None)
-        if decision is not None and decision.status not in ("utkast", "omgjort"):
+        decision = ServiceDecision.objects.filter(applied_service=applied_service).first()
+        if decision is not None and decision.status not in (
+            DecisionStatus.UTKAST,
+            DecisionStatus.OMGJORT,
+        ):
             add(errors, NON_FIELD_ERRORS, _("Tjenesten har allerede et vedtak."))
         criteria = criteria_in_force(
             application.municipality, applied_service.service, application.received_on
@@ -196,6 +217,7 @@ def save_assessment(
             for pk, (met, why) in seen.items()
         )
         mark_under_way(application)
+        redrafted = _follow_in_draft(decision, assessment)
         audit(
             actor=actor,
             action=Action.CREATE,
@@ -209,6 +231,7 @@ def save_assessment(
                 "criteria": str(criteria.external_id) if criteria else None,
                 "urgency": urgency,
                 "necessary_help": necessary_help,
+                "draft": str(redrafted.external_id) if redrafted else None,
             },
         )
     return assessment

@@ -372,7 +372,7 @@ def draft_decision(
         add(errors, NON_FIELD_ERRORS, _("Søknaden er avgjort eller trukket."))
     if assessment is None:
         add(errors, NON_FIELD_ERRORS, _("Vurder tjenesten før du lager et utkast til vedtak."))
-    earlier = getattr(applied_service, "decision", None)
+    earlier = ServiceDecision.objects.filter(applied_service=applied_service).first()
     if earlier is not None and earlier.status != DecisionStatus.OMGJORT:
         add(errors, NON_FIELD_ERRORS, _("Tjenesten har allerede et vedtak eller et utkast."))
     values = {

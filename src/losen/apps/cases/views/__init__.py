@@ -13,6 +13,7 @@ from .complaints import complaint
 from .criteria import criteria_list, criteria_new, criteria_version, public_criteria
 from .decisions import decision_detail, decision_new, decision_status
 from .drafts import decision_docx, decision_print, draft, draft_new, issue
+from .lists import report, waiting_list, work_list
 
 __all__ = [
     "application_detail",
@@ -35,4 +36,7 @@ __all__ = [
     "preliminary_reply",
     "preliminary_reply_docx",
     "public_criteria",
+    "report",
+    "waiting_list",
+    "work_list",
 ]

@@ -1,0 +1,91 @@
+"""Pages: the caseworker's work list, the waiting list per service and the leaders' report."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from losen.apps.audit.models import AuditEntry
+from losen.apps.persons.models import CareRelation, Person
+
+from .pages import application, client_for, issued, today
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_work_list_shows_the_caseworkers_cases_with_deadlines(world):
+    app = application(world, received_on=today() - dt.timedelta(days=40))
+    stranger = Person.objects.create(
+        municipality=world.home, given_name="Uten", family_name="Relasjonsen", birth_year=1940
+    )
+    hidden = application(world, person=stranger)
+    page = client_for(world, "saksbehandler").get(reverse("cases:work_list"))
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert app.reference in text and "Foreløpig svar" in text
+    assert hidden.reference not in text and "Relasjonsen" not in text
+    entry = AuditEntry.objects.filter(details__purpose="cases:work-list").latest("pk")
+    assert str(app.external_id) in entry.details["references"]
+    assert str(hidden.external_id) not in entry.details["references"]
+
+
+def test_the_waiting_list_shows_places_without_names(world):
+    decision = issued(world)
+    from losen.apps.cases.models import ServiceDecision
+
+    ServiceDecision.objects.filter(pk=decision.pk).update(
+        waiting_since=today() - dt.timedelta(days=10)
+    )
+    for username in ("saksbehandler", "leder"):
+        page = client_for(world, username).get(
+            reverse("cases:waiting_list"), {"tjeneste": "praktisk-bistand"}
+        )
+        text = page.content.decode()
+        assert page.status_code == 200
+        assert decision.reference in text and world.person.family_name not in text
+    assert (
+        client_for(world, "leder")
+        .get(reverse("cases:waiting_list"), {"tjeneste": "ukjent"})
+        .status_code
+        == 404
+    )
+
+
+def test_the_report_counts_without_names(world):
+    issued(world)
+    page = client_for(world, "leder").get(reverse("cases:report"))
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "Saksbehandlingstid" in text and world.person.family_name not in text
+    assert (
+        client_for(world, "leder")
+        .get(reverse("cases:report"), {"fra": "tull", "til": "2026-01-01"})
+        .status_code
+        == 200
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "allowed"),
+    [
+        ("cases:work_list", {"saksbehandler"}),
+        ("cases:waiting_list", {"saksbehandler", "leder"}),
+        ("cases:report", {"leder"}),
+        ("cases:applications", {"saksbehandler"}),
+        ("cases:criteria", {"leder"}),
+    ],
+)
+def test_only_the_roles_of_the_table(world, name, allowed):
+    for role in ("saksbehandler", "kliniker", "leder", "admin", "analytiker"):
+        status = client_for(world, role).get(reverse(name)).status_code
+        assert status == (200 if role in allowed else 403), (role, status)
+
+
+def test_another_municipalitys_lists_show_nothing_of_ours(world):
+    app = application(world)
+    CareRelation.objects.create(person=world.person, user=world.users["nabo"])
+    for name in ("cases:work_list", "cases:applications"):
+        text = client_for(world, "nabo").get(reverse(name)).content.decode()
+        assert app.reference not in text and world.person.family_name not in text
