@@ -651,27 +651,51 @@ def test_forward_migration_gives_existing_rows_version_zero(demo):
 # --- Two saves at the same moment (PostgreSQL: separate connections, row locks) ----------------
 
 
-@pytest.mark.django_db(transaction=True)
-def test_two_saves_at_the_same_moment_one_wins():
-    """Both read version n at once; the row lock makes the second UPDATE see n + 1 and refuse."""
+def _case_on_a_server_database(title: str) -> PrioritizationCase:
+    """A case of its own municipality, committed; skips on SQLite, which has no row locks
+    (it serialises writers with IMMEDIATE, so nothing happens at the same moment there)."""
     if connection.vendor != "postgresql":
         pytest.skip("needs a server database; SQLite serialises writers with IMMEDIATE")
-    import threading
-    import time
-
-    from django.db import connections
-
     from losen.apps.accounts.models import Municipality
 
     municipality = Municipality.objects.create(number="4697", name="Låsevik kommune")
-    case = PrioritizationCase.objects.create(
+    return PrioritizationCase.objects.create(
         municipality=municipality,
-        title="Før",
+        title=title,
         level="administrativ",
         direction="opp",
         situation="Oppdiktet.",
         plan_process="arsbudsjett",
     )
+
+
+def _at_the_same_moment(work, arguments: tuple[str, str]) -> None:
+    """Run ``work(argument)`` for both arguments in two threads, each with its own database
+    connection (closed when it ends), and wait for both."""
+    import threading
+
+    from django.db import connections
+
+    def run(argument: str) -> None:
+        try:
+            work(argument)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(argument,)) for argument in arguments]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_saves_at_the_same_moment_one_wins():
+    """Both read version n at once; the row lock makes the second UPDATE see n + 1 and refuse."""
+    import threading
+    import time
+
+    case = _case_on_a_server_database("Før")
     barrier = threading.Barrier(2)
     results: dict[str, str] = {}
 
@@ -686,14 +710,8 @@ def test_two_saves_at_the_same_moment_one_wins():
             results[title] = "saved"
         except EditConflict:
             results[title] = "refused"
-        finally:
-            connections.close_all()
 
-    threads = [threading.Thread(target=save, args=(t,)) for t in ("A", "B")]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    _at_the_same_moment(save, ("A", "B"))
     assert sorted(results.values()) == ["refused", "saved"], results
     saved = PrioritizationCase.objects.get(pk=case.pk)
     winner = next(t for t, r in results.items() if r == "saved")
@@ -703,26 +721,13 @@ def test_two_saves_at_the_same_moment_one_wins():
 @pytest.mark.django_db(transaction=True)
 def test_two_decisions_at_the_same_moment_one_is_recorded():
     """Both pass the check before either has written; the one-per-case constraint decides."""
-    if connection.vendor != "postgresql":
-        pytest.skip("needs a server database; SQLite serialises writers with IMMEDIATE")
     import threading
 
-    from django.db import connections
-
-    from losen.apps.accounts.models import Municipality
     from losen.apps.priorities.models import DecisionBasis
 
-    municipality = Municipality.objects.create(number="4697", name="Låsevik kommune")
-    case = PrioritizationCase.objects.create(
-        municipality=municipality,
-        title="Sak",
-        level="administrativ",
-        direction="opp",
-        situation="Oppdiktet.",
-        plan_process="arsbudsjett",
-    )
+    case = _case_on_a_server_database("Sak")
     DecisionBasis.objects.create(
-        municipality=municipality, case=case, version=1, detail="kort", snapshot={}
+        municipality=case.municipality, case=case, version=1, detail="kort", snapshot={}
     )
     assert not priority_services.decision_problems(case)
     barrier = threading.Barrier(2)
@@ -749,16 +754,10 @@ def test_two_decisions_at_the_same_moment_one_is_recorded():
             results[outcome] = "recorded"
         except EditConflict as conflict:
             results[outcome] = f"refused, {conflict.current.outcome} stands"
-        finally:
-            connections.close_all()
 
     priority_services.decision_problems = in_step
     try:
-        threads = [threading.Thread(target=record, args=(o,)) for o in ("Ja.", "Nei.")]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=30)
+        _at_the_same_moment(record, ("Ja.", "Nei."))
     finally:
         priority_services.decision_problems = original
     recorded = Decision.objects.get(case=case)

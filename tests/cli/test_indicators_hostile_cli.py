@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import sys
 
 import pytest
@@ -20,34 +19,10 @@ from hypothesis import strategies as st
 from losen.apps.insight.models import ImportBatch, StoredObservation
 from losen.cli import main
 
-from ..domain.indicators.hostile_files import random_bytes, shared_strings_bomb
+from ..domain.indicators.hostile_files import shared_strings_bomb
+from ..hostile_imports import HOSTILE_FILES, cube, import_files, template
 
 pytestmark = pytest.mark.django_db
-
-HEADER = "kilde;tabell;indikatorkode;indikatornavn;regionkode;periode;verdi;status;enhet\n"
-
-
-def template(*rows: str) -> bytes:
-    return (HEADER + "".join(row + "\n" for row in rows)).encode("utf-8")
-
-
-def cube(values) -> bytes:
-    return json.dumps(
-        {
-            "version": "2.0",
-            "class": "dataset",
-            "label": "12345: Test",
-            "source": "Statistisk sentralbyrå",
-            "id": ["Region", "ContentsCode", "Tid"],
-            "size": [1, 1, 2],
-            "dimension": {
-                "Region": {"category": {"index": {"0301": 0}}},
-                "ContentsCode": {"category": {"index": {"Personer": 0}}},
-                "Tid": {"category": {"index": {"2023": 0, "2024": 1}}},
-            },
-            "value": values,
-        }
-    ).encode()
 
 
 def refused(capsys, path, *extra: str) -> str:
@@ -59,26 +34,32 @@ def refused(capsys, path, *extra: str) -> str:
     return captured.err
 
 
+# The shared payloads (tests/hostile_imports.py): the file name, and what the command says.
 PAYLOADS = {
-    "tilfeldig.csv": (random_bytes(1024 * 1024), "så det er ikke en CSV-tekst"),
-    "nul.csv": (template("lokal;t;a;A\x00B;0301;2024;1;;"), "linje 2: inneholder et NUL-tegn"),
-    "dyp.json": (b'{"version": "2.0", "a": ' + b"[" * 100_000 + b"]" * 100_000 + b"}", "nøstet"),
-    "surrogat.json": (cube([1, 2]).replace(b"Personer", b"\\ud800"), "halvt surrogatpar U+D800"),
-    "sifre.json": (cube([1, 2]).replace(b"[1, 2]", b"[1, " + b"9" * 5000 + b"]"), "5000 tegn"),
-    "9999.csv": (template("lokal;t;a;A;9999;2024;1;;"), "regionkode '9999' er SSBs kode"),
-    "abc.csv": (template("lokal;t;a;A;abc;2024;1;;"), "regionkode 'abc' finnes ikke"),
-    "minus.csv": (template("lokal;t;a;A;-1;2024;1;;"), "regionkode '-1' finnes ikke"),
-    "utf16.csv": (template("lokal;t;a;A;0301;2024;1;;").decode().encode("utf-16"), "UTF-16"),
-    "tre.csv": (b"regionkode;periode;verdi\n0301;2024;1\n", "en importmal har kolonnene"),
-    "falsk.xlsx": (b"PK\x03\x04" + b"\x00" * 64, "er ikke en XLSX-fil"),
+    "random bytes": ("tilfeldig.csv", "så det er ikke en CSV-tekst"),
+    "NUL in a label": ("nul.csv", "linje 2: inneholder et NUL-tegn"),
+    "nested 100 000 deep": ("dyp.json", "nøstet"),
+    "lone surrogate": ("surrogat.json", "halvt surrogatpar U+D800"),
+    "5000-digit number": ("sifre.json", "5000 tegn"),
+    "region 9999": ("9999.csv", "regionkode '9999' er SSBs kode"),
+    "region abc": ("abc.csv", "regionkode 'abc' finnes ikke"),
+    "region -1": ("minus.csv", "regionkode '-1' finnes ikke"),
+    "UTF-16": ("utf16.csv", "UTF-16"),
+    "three columns": ("tre.csv", "en importmal har kolonnene"),
+    "fake XLSX": ("falsk.xlsx", "er ikke en XLSX-fil"),
+    "a program": ("program.csv", "så det er ikke en CSV-tekst"),
 }
 
 
-@pytest.mark.parametrize("name", sorted(PAYLOADS))
-def test_each_payload_exits_2_with_a_message_and_stores_nothing(tmp_path, capsys, name):
-    data, message = PAYLOADS[name]
+def test_every_shared_payload_has_a_message_here():
+    assert set(PAYLOADS) == set(HOSTILE_FILES)
+
+
+@pytest.mark.parametrize("payload", sorted(PAYLOADS))
+def test_each_payload_exits_2_with_a_message_and_stores_nothing(tmp_path, capsys, payload):
+    name, message = PAYLOADS[payload]
     path = tmp_path / name
-    path.write_bytes(data)
+    path.write_bytes(HOSTILE_FILES[payload])
     err = refused(capsys, path)
     assert message in err and "Traceback" not in err
     assert err.startswith(f"losen: {name}: ingenting er lagret; fila har disse feilene:")
@@ -158,19 +139,7 @@ def test_harmonise_refuses_a_register_file_nested_too_deep(tmp_path, capsys):
 cells = st.text(alphabet=st.characters(codec="utf-8"), max_size=8) | st.sampled_from(
     ["0301", "9999", "2024", "1", "..", "=1+1", '"', "\x00", "\ud800"]
 )
-files = (
-    st.binary(max_size=2000)
-    | st.lists(st.lists(cells, max_size=9), max_size=5).map(
-        lambda rows: "\n".join([HEADER.strip()] + [";".join(r) for r in rows]).encode(
-            "utf-8", "surrogatepass"
-        )
-    )
-    | st.recursive(
-        st.none() | st.integers() | st.floats() | cells,
-        lambda c: st.lists(c, max_size=4) | st.dictionaries(cells, c, max_size=4),
-        max_leaves=15,
-    ).map(lambda doc: json.dumps({"version": "2.0", "id": doc}).encode("utf-8", "surrogatepass"))
-)
+files = import_files(cells, key="id", max_leaves=15)
 
 
 @settings(

