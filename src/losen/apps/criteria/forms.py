@@ -9,7 +9,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from losen.domain.criteria import CriteriaCatalogue, SubAssessment
+from losen.domain.criteria import CriteriaCatalogue, SubAssessment, parse_combined
+from losen.domain.criteria.model import suggested_level
+from losen.domain.criteria.storage import to_data
 from losen.domain.errors import InputError, Problem
 
 
@@ -57,9 +59,6 @@ class LevelDescriptionsForm(forms.Form):
 
 CRITERION_FIELDS = ("level", "level_reason", "reasoning", "uncertainty")
 """The fields of one criterion, in the order a group shows them (``<kind>_<what>``)."""
-
-PART_FIELDS = ("level", "reasoning")
-"""The fields of one part (``part_<kind>_<part>_<what>``)."""
 
 REASONING_FIELD = "reasoning"
 """The joint reasoning (samlet begrunnelse) of :class:`CombinedAssessmentForm`."""
@@ -135,8 +134,6 @@ class CriteriaFieldsMixin:
     ) -> None:
         """Add the criteria fields to ``self.fields``, with initial values from *stored* (the
         data of :func:`losen.domain.criteria.storage.to_data`, or None for a new assessment)."""
-        from losen.domain.criteria.model import suggested_level
-
         self.catalogue = catalogue
         self.stored_assessment: Mapping[str, Any] = _mapping(stored)
         self.part_names: dict[str, tuple[str, str]] = {}
@@ -250,8 +247,6 @@ class CriteriaFieldsMixin:
         reasoning but no level is refused here (the domain never sees it); a part with neither
         is not assessed.
         """
-        from losen.domain.criteria.model import suggested_level
-
         out: dict[str, Any] = {}
         for definition in self.catalogue.criteria:
             kind = definition.kind.value
@@ -314,21 +309,36 @@ class CriteriaFieldsMixin:
                 continue
             self.add_error(name, message)
 
+    def check_criteria(self, cleaned: Mapping[str, Any], reasoning: str | None = None):
+        """Build the assessment from *cleaned* and let the domain check it.
+
+        *reasoning* is the joint reasoning; None when the page keeps it elsewhere (the
+        leaders' alternative keeps it in its own field), so only the three criteria are
+        checked. Returns ``(data, assessment)``: *data* in the shape
+        :func:`~losen.domain.criteria.parse_combined` reads (None when the domain refused
+        it), *assessment* the :class:`~losen.domain.criteria.CombinedAssessment` (None when
+        refused or when *reasoning* is None). Every problem is put on its field.
+        """
+        data = self.criteria_data(cleaned)
+        data[REASONING_FIELD] = "" if reasoning is None else reasoning
+        try:
+            return data, parse_combined(data, self.catalogue)
+        except InputError as error:
+            problems = [
+                problem
+                for problem in error.problems
+                if reasoning is not None or problem.path != REASONING_FIELD
+            ]
+            self.add_problems(problems, data)
+            return (None if problems else data), None
+
     def clean_criteria(self, cleaned: Mapping[str, Any], reasoning: str):
-        """Build and validate the combined assessment through the domain.
+        """The combined assessment with its joint *reasoning*, checked by the domain.
 
         Returns the :class:`~losen.domain.criteria.CombinedAssessment`, or None with every
         problem put on its field.
         """
-        from losen.domain.criteria import parse_combined
-
-        data = self.criteria_data(cleaned)
-        data["reasoning"] = reasoning
-        try:
-            return parse_combined(data, self.catalogue)
-        except InputError as error:
-            self.add_problems(error.problems, data)
-            return None
+        return self.check_criteria(cleaned, reasoning)[1]
 
 
 _PART_PATH = re.compile(r"^parts\[(\d+)\]\.(\w+)$")
@@ -345,8 +355,6 @@ def field_for_problem(
     to the part there. A problem no field shows (a stored amount, an unknown path) goes to
     the form as a whole.
     """
-    from losen.domain.criteria.model import suggested_level
-
     head, _dot, rest = problem.path.partition(".")
     if problem.path == REASONING_FIELD:
         return REASONING_FIELD, str(_("Skriv den samlede begrunnelsen for vurderingen."))
@@ -470,8 +478,6 @@ class CombinedAssessmentForm(CriteriaFieldsMixin, forms.Form):
         Raises:
             ValueError: when the form is not valid.
         """
-        from losen.domain.criteria.storage import to_data
-
         if not self.is_valid() or self.assessment is None:
             raise ValueError("the combined assessment is not valid")
         return to_data(self.assessment, self.catalogue)

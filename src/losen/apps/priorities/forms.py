@@ -1,12 +1,10 @@
 from __future__ import annotations
 
-from dataclasses import dataclass
-from dataclasses import field as dataclass_field
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from losen.apps.common.locking import LOCK_FIELDS, ConflictFormMixin, LockedFormMixin
+from losen.apps.criteria.forms import CriteriaFieldsMixin, FieldGroup
 
 from .models import (
     Alternative,
@@ -115,31 +113,17 @@ CRITERION_FIELDS = [
 ]
 
 
-def _level_choices(scale) -> list[tuple[str, str]]:
-    return [
-        (level.label, f"{level.label.capitalize()}: {level.description}") for level in scale.levels
-    ]
-
-
-@dataclass
-class FieldGroup:
-    """A fieldset of the alternative form: a criterion, the persons reached, or the rest."""
-
-    id: str
-    legend: str
-    intro: str
-    fields: list
-    part_fields: list = dataclass_field(default_factory=list)
-    level_fields: list = dataclass_field(default_factory=list)
-
-
-class AlternativeForm(LockedFormMixin, forms.ModelForm):
+class AlternativeForm(LockedFormMixin, CriteriaFieldsMixin, forms.ModelForm):
     """An alternative and its combined assessment on the domain's criteria catalogue.
 
     Each criterion shows its parts (Meld. St. 38), each with a level and its own reasoning;
     the criterion's level follows from the parts (the highest level a part is given) unless
     the leader chooses another, with a reason. Levels and descriptions are the catalogue's,
-    with the municipality's own descriptions where it has them.
+    with the municipality's own descriptions where it has them. The criteria fields, and
+    their check by the domain, are the shared ones of
+    :class:`losen.apps.criteria.forms.CriteriaFieldsMixin` (the caseworker's and the
+    clinician's forms use the same); the alternative keeps them in its columns and its
+    ``parts`` field (:mod:`losen.apps.priorities.mapping`).
     """
 
     #: The parts' assessments are kept in one model field, written by :meth:`save`.
@@ -171,8 +155,6 @@ class AlternativeForm(LockedFormMixin, forms.ModelForm):
     def __init__(self, *args, case: PrioritizationCase, catalogue=None, **kwargs):
         super().__init__(*args, **kwargs)
         from losen.apps.insight.models import IndicatorAttachment
-        from losen.domain.criteria import SubAssessment
-        from losen.domain.criteria.model import suggested_level
 
         from .mapping import catalogue_for
 
@@ -198,68 +180,12 @@ class AlternativeForm(LockedFormMixin, forms.ModelForm):
                 "Skriv hvor mange personer tiltaket når per år. I en budsjettsak er det "
                 "antallet som gjør at verdien av porteføljen teller hvor mange som får nytte."
             )
-        given = {
-            (p.get("criterion"), p.get("part")): p
-            for p in (self.instance.parts or [])
-            if isinstance(p, dict)
-        }
-        uncertainty = self.catalogue.scale("usikkerhet")
-        self.part_names: dict[str, tuple[str, str]] = {}
-        for definition in self.catalogue.criteria:
-            kind = definition.kind.value
-            scale = self.catalogue.scale(definition.scale)
-            self.fields[f"{kind}_level"] = forms.ChoiceField(
-                label=_("Nivå for %(criterion)s") % {"criterion": definition.name.lower()},
-                choices=[("", _("Følg delene")), *_level_choices(scale)],
-                required=False,
-                widget=forms.RadioSelect,
-                help_text=_(
-                    "«Følg delene» gir det høyeste nivået en del er gitt. Velger du et annet "
-                    "nivå, skriv hvorfor."
-                ),
-            )
-            self.fields[f"{kind}_uncertainty"] = forms.ChoiceField(
-                label=_("Usikkerhet i vurderingen"),
-                choices=_level_choices(uncertainty),
-                widget=forms.RadioSelect,
-                error_messages={"required": _("Velg hvor usikker vurderingen er.")},
-            )
-            self.fields[f"{kind}_level_reason"].help_text = _(
-                "Kreves når nivået er et annet enn det delene gir."
-            )
-            saved = [
-                SubAssessment(p, str(g.get("level", "")), "", "")
-                for (k, p), g in given.items()
-                if k == kind
-            ]
-            follows = suggested_level(self.catalogue, definition.kind, saved)
-            if follows is not None:
-                self.fields[f"{kind}_level"].choices = [
-                    ("", _("Følg delene (de gir nå «%(level)s»)") % {"level": follows.label}),
-                    *_level_choices(scale),
-                ]
-                if getattr(self.instance, f"{kind}_level") == follows.label:
-                    self.initial[f"{kind}_level"] = ""
-            for part in definition.deriving_parts:
-                part_scale = self.catalogue.scale(part.scale)
-                name = f"part_{kind}_{part.id}"
-                self.part_names[name] = (kind, part.id)
-                old = given.get((kind, part.id), {})
-                self.fields[f"{name}_level"] = forms.ChoiceField(
-                    label=part.name,
-                    choices=[("", _("Ikke vurdert"))]
-                    + [(lv.label, lv.label.capitalize()) for lv in part_scale.levels],
-                    required=False,
-                    help_text=part.description,
-                    initial=old.get("level", ""),
-                )
-                self.fields[f"{name}_reasoning"] = forms.CharField(
-                    label=_("Begrunnelse: %(part)s") % {"part": part.name.lower()},
-                    required=False,
-                    max_length=3000,
-                    widget=forms.Textarea(attrs={"rows": 2}),
-                    initial=old.get("reasoning", ""),
-                )
+        from losen.domain.criteria.storage import to_data
+
+        from .mapping import combined
+
+        stored = to_data(combined(self.instance), self.catalogue) if self.instance.pk else None
+        self.add_criteria_fields(self.catalogue, stored)
 
     def rebuild_kwargs(self) -> dict:
         return {"case": self.case, "catalogue": self.catalogue}
@@ -267,25 +193,7 @@ class AlternativeForm(LockedFormMixin, forms.ModelForm):
     def groups(self) -> list[FieldGroup]:
         """The fieldsets the alternative page shows, in order."""
         out = [FieldGroup("tiltaket", str(_("Tiltaket")), "", [self[f] for f in GENERAL_FIELDS])]
-        for definition in self.catalogue.criteria:
-            kind = definition.kind.value
-            parts = [
-                (self[f"{name}_level"], self[f"{name}_reasoning"])
-                for name, (k, _p) in self.part_names.items()
-                if k == kind
-            ]
-            out.append(
-                FieldGroup(
-                    kind,
-                    definition.name,
-                    definition.rule,
-                    [
-                        self[f"{kind}_{w}"]
-                        for w in ("level", "level_reason", "reasoning", "uncertainty")
-                    ],
-                    part_fields=parts,
-                )
-            )
+        out.extend(self.criteria_groups())
         out.append(
             FieldGroup(
                 "personer",
@@ -305,60 +213,38 @@ class AlternativeForm(LockedFormMixin, forms.ModelForm):
         return out
 
     def _clean_criteria(self, data) -> None:
-        from losen.domain.criteria import SubAssessment
-        from losen.domain.criteria.model import suggested_level
-
+        """The three criteria through the domain; the level that follows the parts and the
+        parts themselves, as the alternative keeps them. (The joint reasoning of an
+        alternative is its proportionality text, which the leaders may leave for later.)"""
+        checked, _assessment = self.check_criteria(data)
+        if checked is None:
+            return
         parts = []
-        for name, (kind, part_id) in self.part_names.items():
-            level = data.get(f"{name}_level") or ""
-            reasoning = (data.get(f"{name}_reasoning") or "").strip()
-            if not level:
-                if reasoning:
-                    self.add_error(
-                        f"{name}_level",
-                        _("Velg et nivå for delen, eller ta bort begrunnelsen."),
-                    )
-                continue
-            if not reasoning:
-                self.add_error(
-                    f"{name}_reasoning",
-                    _("Skriv hvorfor delen får nivået «%(level)s».") % {"level": level},
-                )
-                continue
-            parts.append(
-                {"criterion": kind, "part": part_id, "level": level, "reasoning": reasoning}
-            )
         for definition in self.catalogue.criteria:
             kind = definition.kind.value
-            mine = [
-                SubAssessment(p["part"], p["level"], p["reasoning"], "")
-                for p in parts
-                if p["criterion"] == kind
-            ]
-            suggestion = suggested_level(self.catalogue, definition.kind, mine)
-            level = data.get(f"{kind}_level") or ""
-            reason = (data.get(f"{kind}_level_reason") or "").strip()
-            if not level:
-                if suggestion is None:
-                    self.add_error(
-                        f"{kind}_level",
-                        _("Vurder minst én av delene, eller velg nivået for %(criterion)s selv.")
-                        % {"criterion": definition.name.lower()},
+            criterion = checked[kind]
+            data[f"{kind}_level"] = criterion["level"]
+            data[f"{kind}_level_reason"] = criterion["level_reason"]
+            shown = {part.id for part in definition.deriving_parts}
+            for sub in criterion["parts"]:
+                if sub["part"] in shown:
+                    parts.append(
+                        {
+                            "criterion": kind,
+                            "part": sub["part"],
+                            "level": sub["level"],
+                            "reasoning": sub["reasoning"],
+                        }
                     )
-                    continue
-                level = suggestion.label
-                data[f"{kind}_level"] = level
-            elif suggestion is not None and level != suggestion.label and not reason:
-                self.add_error(
-                    f"{kind}_level_reason",
-                    _(
-                        "Delene gir «%(suggested)s», men du har valgt «%(level)s». Skriv hvorfor, "
-                        "eller velg «Følg delene»."
-                    )
-                    % {"suggested": suggestion.label, "level": level},
-                )
-            if suggestion is None or level == suggestion.label:
-                data[f"{kind}_level_reason"] = reason
+        # Parts the form does not show are kept as the alternative has them.
+        shown_parts = {
+            (d.kind.value, part.id) for d in self.catalogue.criteria for part in d.deriving_parts
+        }
+        parts.extend(
+            p
+            for p in (self.instance.parts or [])
+            if isinstance(p, dict) and (p.get("criterion"), p.get("part")) not in shown_parts
+        )
         self.cleaned_parts = parts
 
     def _clean_persons(self, data) -> None:
