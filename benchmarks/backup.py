@@ -16,7 +16,13 @@ What runs, in one command (``.venv/bin/python -m benchmarks --only backup``):
    resident memory is read from the kernel when it ends (``os.wait4``, ``ru_maxrss``).
 3. ``losen restore FILE`` runs the same way into a second, empty database, then ``losen audit
    verify`` on it.
-4. Each step prints its time, rows per second and peak memory, and PASS or FAIL against the
+4. The named peers run on the same source in the same run: the database's own dump and load
+   tools (SQLite: ``sqlite3 FILE .dump`` and ``sqlite3 NEW < dump``; PostgreSQL: ``pg_dump``
+   in plain SQL with COPY, and ``psql --single-transaction -f dump`` into a new, empty
+   database ``losen_bench_peer``), measured the same way. They neither sign nor check
+   anything, and the load does not verify an audit chain; the ratios (Losen's time and peak
+   memory over the peer's) are printed for information, with no limit.
+5. Each step prints its time, rows per second and peak memory, and PASS or FAIL against the
    limit (500 MiB for each of backup and restore; the restore must give back every row and
    the chain must verify). The exit code is 1 on a failure.
 
@@ -42,6 +48,7 @@ from benchmarks import REPO, child_env
 MEMORY_LIMIT_MIB = 500
 DEFAULT_ROWS = 4_000_000
 SOURCE_DB, TARGET_DB = "losen_bench_backup", "losen_bench_restore"
+PEER_DB = "losen_bench_peer"
 BATCH = 5000
 
 
@@ -174,14 +181,17 @@ def fill_observations(count: int, *, batch: int = BATCH) -> None:
 # --- Child processes ---------------------------------------------------------------------------
 
 
-def _losen(args: list[str], env: dict[str, str]) -> tuple[int, float, float, str]:
-    """Run ``losen ARGS``; return its exit code, wall time, peak resident MiB and stderr."""
+def _measured(
+    command: list[str], env: dict[str, str], *, stdin=None, stdout=subprocess.DEVNULL
+) -> tuple[int, float, float, str]:
+    """Run *command*; return its exit code, wall time, peak resident MiB and stderr."""
     start = time.perf_counter()
     process = subprocess.Popen(
-        [str(Path(sys.executable).with_name("losen")), *args],
+        command,
         env=env,
         cwd=REPO,
-        stdout=subprocess.DEVNULL,
+        stdin=stdin,
+        stdout=stdout,
         stderr=subprocess.PIPE,
         text=True,
     )
@@ -190,6 +200,57 @@ def _losen(args: list[str], env: dict[str, str]) -> tuple[int, float, float, str
     process.returncode = os.waitstatus_to_exitcode(status)
     elapsed = time.perf_counter() - start
     return process.returncode, elapsed, usage.ru_maxrss / 1024, stderr
+
+
+def _losen(args: list[str], env: dict[str, str]) -> tuple[int, float, float, str]:
+    """Run ``losen ARGS``; return its exit code, wall time, peak resident MiB and stderr."""
+    return _measured([str(Path(sys.executable).with_name("losen")), *args], env)
+
+
+# --- The named peers: the database's own dump and load tools ----------------------------------
+
+
+def _peer_sqlite(env: dict[str, str], tmp: Path) -> dict[str, tuple] | str:
+    """``sqlite3 FILE .dump`` of the source, and loading that dump into a new file with
+    ``sqlite3 NEW < dump``."""
+    tool = shutil.which("sqlite3")
+    if tool is None:
+        return "the sqlite3 command-line tool is not installed"
+    source = Path(env["LOSEN_VAR_DIR"]) / "losen.sqlite3"
+    dump, loaded = tmp / "peer.sql", tmp / "peer.sqlite3"
+    with dump.open("w") as out:
+        dumped = _measured([tool, str(source), ".dump"], env, stdout=out)
+    with dump.open() as handle:
+        load = _measured([tool, str(loaded)], env, stdin=handle)
+    size = dump.stat().st_size / 2**20
+    dump.unlink(missing_ok=True)
+    loaded.unlink(missing_ok=True)
+    return {"name": "sqlite3 .dump", "load_name": "sqlite3 < dump", "size": size,
+            "dump": dumped, "load": load}  # fmt: skip
+
+
+def _peer_postgres(source_url: str, server_url: str, tmp: Path) -> dict[str, tuple] | str:
+    """``pg_dump`` (plain SQL, COPY) of the source, and ``psql -f dump`` into a new, empty
+    database."""
+    pg_dump, psql = shutil.which("pg_dump"), shutil.which("psql")
+    if pg_dump is None or psql is None:
+        return "pg_dump and psql are not installed"
+    dump = tmp / "peer.sql"
+    env = dict(os.environ)
+    dumped = _measured([pg_dump, "--no-owner", "-f", str(dump), "-d", source_url], env)
+    _recreate(server_url, PEER_DB)
+    try:
+        load = _measured(
+            [psql, "-q", "-X", "-v", "ON_ERROR_STOP=1", "--single-transaction", "-f", str(dump),
+             "-d", _database_url(server_url, PEER_DB)],
+            env,
+        )  # fmt: skip
+    finally:
+        _recreate(server_url, PEER_DB, create=False)
+    size = dump.stat().st_size / 2**20 if dump.exists() else 0
+    dump.unlink(missing_ok=True)
+    return {"name": "pg_dump", "load_name": "psql -f dump", "size": size,
+            "dump": dumped, "load": load}  # fmt: skip
 
 
 def _fill(env: dict[str, str], rows: int) -> float:
@@ -258,7 +319,41 @@ def verdict(requirement: str, measured: str, passed: bool | None) -> bool | None
     return passed
 
 
-def run_engine(engine: str, rows: int, tmp: Path, source_url: str | None, target_url: str | None):
+def _ratios(engine: str, peer: dict | str, ours: dict[str, tuple[float, float]]) -> None:
+    """Print the peer's figures and Losen's against them (time and peak memory)."""
+    if isinstance(peer, str):
+        print(f"    peer not run: {peer}", flush=True)
+        return
+    for step, name in (("dump", peer["name"]), ("load", peer["load_name"])):
+        code, seconds, mib, err = peer[step]
+        print(
+            f"    peer {name}: exit {code}, {seconds:.1f} s, peak resident memory {mib:.0f} MiB"
+            + (f", file {peer['size']:.0f} MiB" if step == "dump" else ""),
+            flush=True,
+        )
+        if code:
+            print(f"    {err.strip()[-500:]}")
+    for step, kind in (("dump", "backup"), ("load", "restore")):
+        code, seconds, mib, _err = peer[step]
+        if code or not seconds:
+            continue
+        our_s, our_mib = ours[kind]
+        name = peer["name"] if step == "dump" else peer["load_name"]
+        print(
+            f"    → {engine}: losen {kind} / {name} = {our_s / seconds:.1f}× the time, "
+            f"{our_mib / mib:.1f}× the peak memory",
+            flush=True,
+        )
+
+
+def run_engine(
+    engine: str,
+    rows: int,
+    tmp: Path,
+    source_url: str | None,
+    target_url: str | None,
+    server_url: str | None = None,
+):
     source_env = child_env(tmp / "source", source_url)
     target_env = child_env(tmp / "target", target_url)
     key = os.urandom(32).hex()
@@ -293,6 +388,11 @@ def run_engine(engine: str, rows: int, tmp: Path, source_url: str | None, target
         print(f"    {err_r.strip()}")
     code_v, verify_s, _verify_mib, _ = _losen(["audit", "verify"], target_env)
     print(f"    losen audit verify after the restore: exit {code_v}, {verify_s:.1f} s")
+    if engine == "sqlite":
+        peer = _peer_sqlite(source_env, tmp)
+    else:
+        peer = _peer_postgres(source_url, server_url, tmp)
+    _ratios(engine, peer, {"backup": (backup_s, backup_mib), "restore": (restore_s, restore_mib)})
     results = [
         verdict(
             f"{engine}: losen backup of {rows:,} rows < {MEMORY_LIMIT_MIB} MiB",
@@ -345,9 +445,10 @@ def main(argv: list[str]) -> int:
                     tmp / "postgresql",
                     _database_url(args.postgres_url, SOURCE_DB),
                     _database_url(args.postgres_url, TARGET_DB),
+                    args.postgres_url,
                 )
             finally:
-                _recreate(args.postgres_url, SOURCE_DB, TARGET_DB, create=False)
+                _recreate(args.postgres_url, SOURCE_DB, TARGET_DB, PEER_DB, create=False)
     return 1 if any(r is False for r in results) else 0
 
 
