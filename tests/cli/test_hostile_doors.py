@@ -23,6 +23,7 @@ from losen.domain import indicators as ind
 from losen.domain.indicators.fetch import MAX_RESPONSE_BYTES
 from losen.domain.indicators.transport import HttpRequest, HttpResponse
 from tests.domain.instruments.helpers import local_definition
+from tests.hostile_imports import cube
 
 
 def _run(*argv: str, stdin: io.TextIOBase | None = None) -> tuple[int, str, str]:
@@ -166,21 +167,10 @@ def test_hostile_answers_are_refused(answers):
 
 
 def _metadata(values=None) -> dict:
-    return {
-        "version": "2.0",
-        "class": "dataset",
-        "label": "12345: Test",
-        "source": "Statistisk sentralbyrå",
-        "id": ["Region", "ContentsCode", "Tid"],
-        "size": [1, 1, 2],
-        "role": {"time": ["Tid"], "metric": ["ContentsCode"]},
-        "dimension": {
-            "Region": {"category": {"index": {"0301": 0}}},
-            "ContentsCode": {"category": {"index": {"Personer": 0}}},
-            "Tid": {"category": {"index": {"2023": 0, "2024": 1}}},
-        },
-        "value": values if values is not None else [],
-    }
+    """The shared test cube (tests/hostile_imports.py), with the time role metadata has."""
+    document = json.loads(cube(values if values is not None else []))
+    document["role"] = {"time": ["Tid"], "metric": ["ContentsCode"]}
+    return document
 
 
 class Answers:
