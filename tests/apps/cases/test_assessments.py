@@ -169,3 +169,19 @@ def test_a_withdrawn_application_is_not_assessed(world):
     with pytest.raises(ValidationError) as error:
         assess(world, app.services.get())
     assert "__all__" in error.value.message_dict
+
+
+def test_a_draft_follows_the_new_version_and_keeps_its_texts(world):
+    from .casework import draft
+
+    app = application(world)
+    applied = app.services.get()
+    first = assess(world, applied)
+    decision = draft(world, applied, facts="Egne fakta.")
+    version = decision.lock_version
+    second = assess(world, applied, function={"husarbeid": 5})
+    decision.refresh_from_db()
+    assert decision.assessment == second != first
+    assert decision.facts == "Egne fakta." and decision.lock_version == version + 1
+    entry = AuditEntry.objects.get(action=Action.CREATE, object_id=str(second.external_id))
+    assert entry.details["draft"] == str(decision.external_id)

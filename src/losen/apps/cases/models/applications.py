@@ -369,7 +369,7 @@ class ServiceAssessment(models.Model):
     )
     criteria = models.ForeignKey(
         AllocationCriteria,
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         null=True,
         blank=True,
         related_name="assessments",
@@ -401,7 +401,7 @@ class CriterionCheck(models.Model):
         ServiceAssessment, on_delete=models.CASCADE, related_name="criterion_checks"
     )
     criterion = models.ForeignKey(
-        AllocationCriterion, on_delete=models.PROTECT, related_name="checks"
+        AllocationCriterion, on_delete=models.RESTRICT, related_name="checks"
     )
     met = models.CharField(_("oppfylt"), max_length=20, choices=CriterionMet.choices)
     why = models.TextField(_("hvorfor"))

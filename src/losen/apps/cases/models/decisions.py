@@ -150,7 +150,7 @@ class ServiceDecision(Versioned):
     )
     assessment = models.ForeignKey(
         "cases.ServiceAssessment",
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         null=True,
         blank=True,
         related_name="decisions",
