@@ -23,6 +23,7 @@ from losen.apps.common.locking import claim_version
 from losen.domain.casework import deadlines
 
 from ..models import (
+    Application,
     AuthorityOutcome,
     Complaint,
     ComplaintStatus,
@@ -81,6 +82,30 @@ def _check_new(errors: Errors, decision, *, received_on, from_whom, summary) -> 
                     start, received_on, decision.complaint_weeks or deadlines.COMPLAINT_WEEKS
                 )
     return late
+
+
+def _set_decision_status(decision: ServiceDecision, status: str) -> None:
+    """Move *decision* to *status* (inside the caller's transaction). A reversed decision
+    (``omgjort``) puts its application back under handling, so a new decision can be drafted."""
+    from .applications import reopen
+
+    claim_version(decision)
+    decision.status = status
+    decision.save(update_fields=["status", "lock_version"])
+    if status == DecisionStatus.OMGJORT and decision.application_id:
+        reopen(Application.objects.select_for_update().get(pk=decision.application_id))
+
+
+def _step(*, actor, complaint, decision, event: str, note: str, from_status: str, details: dict):
+    """The history event of one step of a complaint and its audit entry."""
+    history(decision=decision, event=event, note=note, actor=actor, from_status=from_status)
+    audit(
+        actor=actor,
+        action=details.pop("action", Action.UPDATE),
+        target=complaint,
+        municipality=decision.municipality,
+        details={"decision": str(decision.external_id), **details},
+    )
 
 
 def register_complaint(
@@ -199,22 +224,18 @@ def reject_late_complaint(*, actor, complaint: Complaint, reasons: str) -> Compl
             )
         before = decision.status
         if not new and before == DecisionStatus.PAKLAGET:
-            claim_version(decision)
-            decision.status = DecisionStatus.FATTET
-            decision.save(update_fields=["status", "lock_version"])
-        history(
+            _set_decision_status(decision, DecisionStatus.FATTET)
+        _step(
+            actor=actor,
+            complaint=complaint,
             decision=decision,
             event=Event.KLAGE_VURDERT,
             note=_("Klagen kom etter fristen og er avvist."),
-            actor=actor,
             from_status=before,
-        )
-        audit(
-            actor=actor,
-            action=Action.UPDATE if not new else Action.CREATE,
-            target=complaint,
-            municipality=decision.municipality,
-            details={"decision": str(decision.external_id), "to": ComplaintStatus.AVVIST},
+            details={
+                "action": Action.CREATE if new else Action.UPDATE,
+                "to": ComplaintStatus.AVVIST,
+            },
         )
     return complaint
 
@@ -234,8 +255,6 @@ def review_complaint(
     for). ``opprettholdt`` or ``omgjort-delvis``: the complaint must then be forwarded to
     Statsforvalteren (:func:`forward_complaint`).
     """
-    from .applications import reopen
-
     with transaction.atomic():
         locked, decision = _complaint_for_update(complaint)
         errors: Errors = {}
@@ -260,17 +279,11 @@ def review_complaint(
         if outcome == ReviewOutcome.OMGJORT_HELT:
             locked.status = ComplaintStatus.OMGJORT
             fields.append("status")
-            claim_version(decision)
-            decision.status = DecisionStatus.OMGJORT
-            decision.save(update_fields=["status", "lock_version"])
-            if decision.application_id:
-                reopen(
-                    type(decision.application)
-                    .objects.select_for_update()
-                    .get(pk=decision.application_id)
-                )
+            _set_decision_status(decision, DecisionStatus.OMGJORT)
         locked.save(update_fields=fields)
-        history(
+        _step(
+            actor=actor,
+            complaint=locked,
             decision=decision,
             event=Event.KLAGE_VURDERT,
             note={
@@ -286,15 +299,8 @@ def review_complaint(
                     "Kommunen har vurdert klagen og endrer vedtaket i samsvar med klagen."
                 ),
             }[outcome],
-            actor=actor,
             from_status=before,
-        )
-        audit(
-            actor=actor,
-            action=Action.UPDATE,
-            target=locked,
-            municipality=decision.municipality,
-            details={"decision": str(decision.external_id), "review": outcome},
+            details={"review": outcome},
         )
     return locked
 
@@ -328,19 +334,15 @@ def forward_complaint(*, actor, complaint: Complaint, forwarded_on: dt.date) -> 
         locked.status = ComplaintStatus.OVERSENDT
         locked.forwarded_on = forwarded_on
         locked.save(update_fields=["status", "forwarded_on", "lock_version"])
-        history(
+        _step(
+            actor=actor,
+            complaint=locked,
             decision=decision,
             event=Event.KLAGE_OVERSENDT,
             note=_("Klagen er sendt til Statsforvalteren %(date)s.")
             % {"date": forwarded_on.isoformat()},
-            actor=actor,
-        )
-        audit(
-            actor=actor,
-            action=Action.UPDATE,
-            target=locked,
-            municipality=decision.municipality,
-            details={"decision": str(decision.external_id), "to": ComplaintStatus.OVERSENDT},
+            from_status=decision.status,
+            details={"to": ComplaintStatus.OVERSENDT},
         )
     return locked
 
@@ -358,8 +360,6 @@ def record_authority_outcome(
 ) -> Complaint:
     """Statsforvalteren's outcome: ``stadfestet`` (the decision stands: ``fattet`` again),
     ``endret`` or ``opphevet`` (the decision is ``omgjort``; a new decision is drafted)."""
-    from .applications import reopen
-
     with transaction.atomic():
         locked, decision = _complaint_for_update(complaint)
         errors: Errors = {}
@@ -391,28 +391,15 @@ def record_authority_outcome(
         before = decision.status
         after = AUTHORITY_DECISION_STATUS[outcome]
         if before == DecisionStatus.PAKLAGET and after != before:
-            claim_version(decision)
-            decision.status = after
-            decision.save(update_fields=["status", "lock_version"])
-            if after == DecisionStatus.OMGJORT and decision.application_id:
-                reopen(
-                    type(decision.application)
-                    .objects.select_for_update()
-                    .get(pk=decision.application_id)
-                )
-        history(
+            _set_decision_status(decision, after)
+        _step(
+            actor=actor,
+            complaint=locked,
             decision=decision,
             event=Event.STATSFORVALTER_AVGJORT,
             note=_("Statsforvalteren avgjorde klagen %(date)s: %(outcome)s.")
             % {"date": decided_on.isoformat(), "outcome": AuthorityOutcome(outcome).label.lower()},
-            actor=actor,
             from_status=before,
-        )
-        audit(
-            actor=actor,
-            action=Action.UPDATE,
-            target=locked,
-            municipality=decision.municipality,
-            details={"decision": str(decision.external_id), "authority": outcome},
+            details={"authority": outcome},
         )
     return locked
