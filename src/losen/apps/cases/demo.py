@@ -25,7 +25,6 @@ from .models import (
     DecisionStatus,
     Outcome,
     ReviewOutcome,
-    ServiceAssessment,
     ServiceDecision,
     ServiceKind,
     StatusChange,
@@ -45,17 +44,6 @@ REASONS = (
     "Oppdiktet: tilbudet gir struktur i hverdagen og avlaster pårørende; personen ønsker det "
     "selv, og et mindre omfang vurderes ikke som forsvarlig nå."
 )
-
-
-def remove_demo(municipalities) -> None:
-    """Delete the demo municipalities' decisions and assessments before the municipalities
-    go: a decision protects the assessment it rests on (``on_delete=PROTECT``), and the
-    assessment the version of the allocation criteria it used, so deleting the municipality
-    alone would be refused."""
-    ServiceDecision.objects.filter(municipality__in=municipalities).delete()
-    ServiceAssessment.objects.filter(
-        applied_service__application__municipality__in=municipalities
-    ).delete()
 
 
 def build_demo(context: DemoContext) -> None:
@@ -335,9 +323,8 @@ class _Casework:
         criteria = self.services.criteria_in_force(
             self.fjordvik, applied.service, applied.application.received_on
         )
-        checks = [
-            (item.pk, met, "Oppdiktet: kartlagt ved hjemmebesøk.") for item in criteria.items.all()
-        ]
+        items = criteria.items.all() if criteria is not None else []
+        checks = [(item.pk, met, "Oppdiktet: kartlagt ved hjemmebesøk.") for item in items]
         return self.services.save_assessment(
             actor=self.caseworker,
             applied_service=applied,
@@ -351,7 +338,7 @@ class _Casework:
             forsvarlighet="Oppdiktet: tilbudet dekker behovet forsvarlig.",
             right_basis="pasient- og brukerrettighetsloven § 2-1 a",
             alternatives="Oppdiktet: hjelpemidler og hjelp fra familien er vurdert.",
-            checks=checks if criteria is not None else [],
+            checks=checks,
         )
 
     def draft(self, applied, outcome: str, unit, **fields):
