@@ -9,7 +9,8 @@ an :class:`~losen.domain.errors.InputError` (or its subclass
 Nothing else escapes: no ``RecursionError``, ``UnicodeError``, ``OverflowError``,
 ``ValueError`` from Python's integer-string limit, ``csv.Error`` or ``zipfile.BadZipFile``.
 The front ends turn the error into exit code 2 (the ``losen`` command) or a form error (the
-web pages); see ``docs/security.md``, section «Hostile input: commands».
+web pages); see ``docs/security.md``, section «Hostile input: imports and exports» and its
+table «Every door».
 
 What is checked (OWASP ASVS 4.0.3 V5.1.3 and V5.1.4: input validated against an allow list
 of structure, length and range; V12.1.1: a size limit on files; V12.1.2: compressed files are
