@@ -21,9 +21,10 @@ What runs (``.venv/bin/python -m benchmarks --only load``):
    in its own thread with its own cookies, opens a page, waits a thinking time drawn
    between ``--think`` seconds (4 to 10 s by default: someone reading the page or filling in
    a form; ``--think 1-3`` is a harder test), and opens the next, for ``--seconds`` (60 by
-   default, or ``LOSEN_BENCH_LOAD_SECONDS``). They arrive over the first 10 s: a login is a
-   deliberately slow password hash (Argon2), and fifty at the same instant is not a day at
-   work.
+   default, or ``LOSEN_BENCH_LOAD_SECONDS``). First they arrive: each logs in at a random
+   moment of the first 20 s (a login is a deliberately slow password hash, Argon2, and fifty
+   at the same instant is not a day at work), and this arrival phase is reported on its own;
+   the steady phase of ``--seconds`` begins when all are logged in (at most after 120 s).
 
    - 20 leaders: the start page, a prioritisation case, the management dashboard;
    - 16 clinicians: the person list and person pages (each read is audited, so it writes);
@@ -83,6 +84,10 @@ BENCH_DB = os.environ.get("LOSEN_BENCH_LOAD_DB") or f"losen_bench_load_{os.getpi
 WAIT_LIMIT_S = 2.0
 REQUEST_TIMEOUT_S = 30.0
 IMPORT_CAP_S = 300.0
+#: People log in at random moments over the first ARRIVAL_S seconds; the steady phase begins
+#: when all are in, or after ARRIVAL_CAP_S.
+ARRIVAL_S = 20.0
+ARRIVAL_CAP_S = 120.0
 PASSWORD = "belastning-" + secrets.token_urlsafe(12)
 LOCKED = b"database is locked"
 #: Logged-in virtual people per role, out of 50 (scaled to --users); the public come besides.
@@ -338,11 +343,15 @@ class Person:
                     },
                 )
 
-    def run(self, stop: threading.Event) -> None:
-        # People arrive over the first seconds (a login is a deliberately slow password hash).
+    def run(self, stop: threading.Event, go: threading.Event, ready) -> None:
+        # People arrive over the first seconds (a login is a deliberately slow password hash),
+        # and start working together once everyone is in.
         stop.wait(self.rng.uniform(0, self.arrival))
         while not stop.is_set() and not self.log_in():
             stop.wait(self.rng.uniform(*self.think))  # and try again, as a person would
+        ready()
+        go.wait()
+        stop.wait(self.rng.uniform(0, self.think[0]))  # not all at the same instant
         while not stop.is_set():
             self.step()
             stop.wait(self.rng.uniform(*self.think))
@@ -480,22 +489,33 @@ def _people(count: int, public: int = 0) -> list[str]:
 
 def drive(base: str, ids: dict, env: dict, args, beside: Path | None, work: Path) -> dict:
     recorder = Recorder()
-    stop = threading.Event()
+    stop, go = threading.Event(), threading.Event()
     people = [
         Person(base, role, number, ids, recorder, args.think)
         for number, role in enumerate(_people(args.users, args.public))
     ]
     for person in people:
-        person.arrival = min(10.0, args.seconds / 3)
-    threads = [threading.Thread(target=p.run, args=(stop,), daemon=True) for p in people]
+        person.arrival = ARRIVAL_S
+    arrived = threading.Semaphore(0)
+    threads = [
+        threading.Thread(target=p.run, args=(stop, go, arrived.release), daemon=True)
+        for p in people
+    ]
     load_before = os.getloadavg()[0]
-    began = time.perf_counter()
+    arrival_began = time.perf_counter()
     for thread in threads:
         thread.start()
+    # Everyone logs in first (at most ARRIVAL_CAP_S); then all work together for --seconds.
+    deadline = arrival_began + ARRIVAL_CAP_S
+    for _person in people:
+        if not arrived.acquire(timeout=max(0.0, deadline - time.perf_counter())):
+            break
+    began = time.perf_counter()
+    go.set()
     time.sleep(args.seconds)
     steady_end = time.perf_counter()
     load_steady = os.getloadavg()[0]
-    phases = {"steady": (began, steady_end)}
+    phases = {"arrival": (arrival_began, began), "steady": (began, steady_end)}
     import_result: dict = {}
     if beside is not None:
         with (work / "import.log").open("w") as import_log:
@@ -650,8 +670,10 @@ def report(result: dict, verdicts: list[dict], with_import: bool) -> None:
             f"pause; counted as errors below), e.g. {result['login_failures'][:3]}; "
             f"{result['never_logged_in']} people never logged in"
         )
+    arrival = result["phases"]["arrival"]
+    print_phase("arrival (everyone logs in)", arrival)
     steady = result["phases"]["steady"]
-    print_phase("steady load", steady)
+    print_phase("steady load (everyone logged in)", steady)
     server_problems = result["server_tracebacks"] + result["server_locked"]
     print(
         f"    server log: {result['server_tracebacks']} tracebacks, {result['server_locked']} "
@@ -660,12 +682,15 @@ def report(result: dict, verdicts: list[dict], with_import: bool) -> None:
     if result["server_log_excerpt"]:
         print("    first traceback in the server log:")
         print("      " + result["server_log_excerpt"].replace("\n", "\n      "))
-    steady_errors = sum(steady["errors"].values()) + result["never_logged_in"]
+    steady_errors = (
+        sum(steady["errors"].values()) + sum(arrival["errors"].values()) + result["never_logged_in"]
+    )
     verdict(
         verdicts,
         f"{engine}: {result['users']} concurrent logged-in users, 0 errors (no 5xx, "
         "no «database is locked»)",
-        f"{steady_errors} errors in {steady['requests']} requests; {_spread(steady)}",
+        f"{steady_errors} errors in {arrival['requests']} + {steady['requests']} requests; "
+        f"{_spread(steady)}",
         steady_errors == 0 and steady["requests"] > 0,
     )
     if not with_import:
