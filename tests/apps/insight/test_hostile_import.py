@@ -303,3 +303,36 @@ def test_fuzz_the_import_service_gives_a_clean_outcome(data):
         problem.encode("utf-8")
     if not outcome.ok:
         assert _state() == before
+
+
+# --- The demand page's own projection (a text field read as numbers) ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("2026;NaN;1", "ikke endelig"),
+        ("2026;Infinity;1", "ikke endelig"),
+        ("2026;1e999999;1", "ikke endelig"),
+        ("2026;2e9;1", "for stort"),
+        ("2026;-5;1", "negativt"),
+        ("2026;" + "9" * 5000 + ";1", "ikke endelig"),
+        ("99999999999;1;1", "utenfor 1900–2200"),
+        ("2026;1\x00;1", "ull-tegn er ikke tillatt"),  # Django's own check, first
+        ("2026;1;1\n" * 20_000, "høyst 100000 tegn"),
+    ],
+    ids=["NaN", "Infinity", "1e999999", "2e9", "negative", "5000 digits", "year", "NUL", "long"],
+)
+def test_a_hostile_projection_on_the_demand_page_is_a_form_error(client_for, text, message):
+    response = client_for("analytiker").get(
+        reverse("insight:demand"),
+        {
+            "service": "hjemmetjenester",
+            "rate_source": "egne",
+            "horizon_years": "5",
+            "scenario": "egen",
+            "projection_text": text,
+        },
+    )
+    assert response.status_code == 200
+    assert message in _page(response)

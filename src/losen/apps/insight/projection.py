@@ -9,6 +9,7 @@ and writes the method statement shown on the page.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, Decimal
 
@@ -139,12 +140,24 @@ def project(
     return projection, rates, capacity
 
 
+MAX_PROJECTION_CHARS = 100_000
+"""Longest projection text read (a century of years in a hundred age groups fits)."""
+MAX_PROJECTION_PERSONS = 1e9
+"""Most persons in one age group in one year."""
+MIN_PROJECTION_YEAR, MAX_PROJECTION_YEAR = 1900, 2200
+
+
 def parse_user_projection(text: str, bands: list[ind.AgeBand]) -> dict[int, dict]:
     """Read ``år;personer i gruppe 1;personer i gruppe 2 …`` lines (a user's projection).
 
     Raises:
         ValueError: Naming the line that cannot be read.
     """
+    from losen.domain.safeinput import number_problem, text_problem
+
+    problem = text_problem(text, "", max_chars=MAX_PROJECTION_CHARS)
+    if problem is not None:
+        raise ValueError(problem.message)
     out: dict[int, dict] = {}
     for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.strip()
@@ -159,6 +172,21 @@ def parse_user_projection(text: str, bands: list[ind.AgeBand]) -> dict[int, dict
             year = int(cells[0])
             values = [Decimal(c) for c in cells[1:]]
         except (ValueError, ArithmeticError) as error:
-            raise ValueError(f"linje {number}: {raw.strip()!r} er ikke år og tall") from error
+            raise ValueError(f"linje {number}: {raw.strip()[:80]!r} er ikke år og tall") from error
+        for value in values:
+            # NaN, Infinity and 1e999999 are Decimals too; a head count is finite and sane.
+            problem = number_problem(
+                float(value) if value.is_finite() else math.inf,
+                "",
+                max_magnitude=MAX_PROJECTION_PERSONS,
+                allow_negative=False,
+            )
+            if problem is not None:
+                raise ValueError(f"linje {number}: {problem.message}")
+        if not MIN_PROJECTION_YEAR <= year <= MAX_PROJECTION_YEAR:
+            raise ValueError(
+                f"linje {number}: året {str(year)[:12]} er utenfor "
+                f"{MIN_PROJECTION_YEAR}–{MAX_PROJECTION_YEAR}"
+            )
         out[year] = dict(zip(bands, values, strict=True))
     return out
