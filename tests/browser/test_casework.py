@@ -177,12 +177,28 @@ def test_an_application_from_registration_to_an_issued_decision_and_its_letter(d
     draft = ServiceDecision.objects.get(applied_service=applied)
     assert draft.status == DecisionStatus.UTKAST and draft.facts and draft.reasons
     _check(page, "utkast")
-    page.get_by_role("link", name="Fatt vedtak").click()
+
+    # The decision form with the keyboard alone: the draft's scope and contact person changed
+    # and saved, on to «Fatt vedtak», the reason if the draft departs from like cases, the
+    # waiting-list choice left off, and the decision issued by Enter.
+    _tab_to(page, "#id_scope")
+    page.keyboard.press("Control+A")
+    page.keyboard.type("2 timer per uke, mandag og torsdag")
+    _tab_to(page, "#id_contact_person")
+    page.keyboard.press("Control+A")
+    page.keyboard.type("Oppdiktet saksbehandler, tlf. 11 11 11 11")
+    _tab_to(page, "main form button[type=submit]")
+    page.keyboard.press("Enter")
+    page.wait_for_load_state()
+    _saved(page)
+    draft.refresh_from_db()
+    assert draft.scope == "2 timer per uke, mandag og torsdag"
+    assert draft.contact_person == "Oppdiktet saksbehandler, tlf. 11 11 11 11"
+    _tab_to(page, "main a[href$='/fatt/']")
+    page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/fatt/$"))
     _check(page, "fatt-vedtak")
 
-    # The decision form with the keyboard alone: the reason if the draft departs from like
-    # cases, the waiting-list choice left off, then «Fatt vedtak» by Enter.
     reason = page.get_by_label("Begrunnelse for avvik fra like saker")
     if reason.count():
         _tab_to(page, "#id_like_case_reason")
@@ -217,7 +233,7 @@ def test_an_application_from_registration_to_an_issued_decision_and_its_letter(d
         "Kontakt",
     ):
         assert part in headings, part
-    assert "2 timer per uke" in doc.text
+    assert "2 timer per uke, mandag og torsdag" in doc.text
     assert number not in doc.text  # the letter never prints the whole number
 
 
@@ -331,7 +347,9 @@ def test_every_casework_page_has_no_serious_axe_violation_at_both_widths(demo_li
     login(page, base, "leder")
     page.goto(f"{base}/vedtak/tildelingskriterier/")
     _check(page, "tildelingskriterier")
-    page.get_by_role("link", name=re.compile("Tildeling av langtidsopphold")).first.click()
+    page.get_by_role("row", name=re.compile("^Langtidsopphold")).get_by_role(
+        "link", name=re.compile("^Versjon 1")
+    ).click()
     page.wait_for_load_state()
     _check(page, "tildelingskriterier-versjon")
     page.goto(f"{base}/vedtak/tildelingskriterier/ny/?tjeneste=langtidsopphold")

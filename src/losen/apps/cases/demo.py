@@ -422,8 +422,8 @@ def _casework(context: DemoContext, persons: list[Person], home_unit) -> None:
         municipality=fjordvik,
         defaults={
             "complaint_to": (
-                "Tildelingskontoret, Fjordvik kommune, Postboks 0, 4699 Fjordvik (oppdiktet "
-                "adresse); kommunen vurderer klagen først og sender den til Statsforvalteren"
+                "Tildelingskontoret, Fjordvik kommune, Postboks 0, 4699 Fjordvik "
+                "(oppdiktet adresse)"
             )
         },
     )
