@@ -7,6 +7,18 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+def _refuse_going_back_with_refusals(apps, schema_editor):
+    """Before this migration every decision had a start date; a refusal has none. Going back
+    would have to invent dates or delete decisions, so it is refused, saying why."""
+    decision = apps.get_model("cases", "ServiceDecision")
+    undated = decision.objects.filter(valid_from__isnull=True).count()
+    if undated:
+        raise migrations.exceptions.IrreversibleError(
+            f"cases 0003 cannot be unapplied: {undated} decisions have no start date "
+            "(refusals); before 0003 every decision needed one. Delete or date them first."
+        )
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0002_rate_window"),
@@ -146,6 +158,7 @@ class Migration(migrations.Migration):
                 blank=True, help_text="Tom ved avslag.", null=True, verbose_name="gjelder fra"
             ),
         ),
+        migrations.RunPython(migrations.RunPython.noop, _refuse_going_back_with_refusals),
         migrations.CreateModel(
             name="AllocationCriteria",
             fields=[
