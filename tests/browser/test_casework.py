@@ -324,7 +324,9 @@ def test_every_casework_page_has_no_serious_axe_violation_at_both_widths(demo_li
         status=ApplicationStatus.MOTTATT,
         received_on__lt=_days_ago(31),
     ).get()
-    replied = Application.objects.exclude(preliminary_reply_on=None).get()
+    replied = Application.objects.exclude(preliminary_reply_on=None).get(
+        status=ApplicationStatus.UNDER_BEHANDLING
+    )
     login(page, base, "saksbehandler")
     for name, path in (
         ("arbeidsliste", "/vedtak/arbeidsliste/"),

@@ -144,8 +144,13 @@ def _an_application_needs_a_preliminary_reply_and_one_has_had_it(demo):
     assert not owed[0].decisions.exists()
     work = selectors.work_list(demo["fjordvik"], demo["users"]["saksbehandler"], today)
     assert [item.target for item in work.preliminary_replies] == owed
-    replied = _applications(demo).exclude(preliminary_reply_on=None).get()
-    assert replied.preliminary_reply_reason and replied.expected_decision_on > today
+    replied = _applications(demo).exclude(preliminary_reply_on=None)
+    waiting_reply = replied.get(status=ApplicationStatus.UNDER_BEHANDLING)
+    assert waiting_reply.preliminary_reply_reason and waiting_reply.expected_decision_on > today
+    # Every case decided more than a month after it came in had its preliminary reply.
+    report = selectors.processing_times(demo["fjordvik"])
+    assert report.over_one_month >= 1
+    assert report.over_one_month_with_reply == report.over_one_month
 
 
 def _the_waiting_list_for_long_term_places_is_ordered(demo):
