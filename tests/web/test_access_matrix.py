@@ -35,7 +35,7 @@ from django.utils import timezone
 
 from losen.apps.accounts.models import Membership, Municipality, Role, User
 from losen.apps.persons.models import CareRelation, Person
-from losen.web.access_rules import ACCESS_RULES, AccessRule, Scope, Who, may
+from losen.web.access_rules import ACCESS_RULES, AccessRule, Denial, Scope, Who, may
 from losen.web.navigation import NAVIGATION
 
 OK, LOGIN, FORBIDDEN, NOT_FOUND, NOT_ALLOWED = "ok", "login", "403", "404", "405"
@@ -119,6 +119,44 @@ def test_the_navigation_shows_each_page_to_the_roles_the_table_allows():
             assert item.roles == frozenset(), item.url_name
         else:
             assert item.roles == allowed, item.url_name
+
+
+def test_the_views_deny_a_wrong_role_as_the_table_says():
+    """A row's ``wrong_role`` (403, or 404 on the caseworker's pages) is what the view's
+    role check answers: the decorator says so on the view, and the walk below asks it."""
+    checked = 0
+    for pattern in url_patterns():
+        rule = ACCESS_RULES.get(pattern.name)
+        if rule is None:
+            continue
+        view = resolve_view(pattern)
+        status = getattr(view, "wrong_role_status", None)
+        if status is None:
+            assert rule.wrong_role is Denial.FORBIDDEN, (
+                f"{pattern.name}: the row says {rule.wrong_role} for a wrong role, but the view "
+                "has no role check that says so (member_required(..., not_found=True))"
+            )
+            continue
+        checked += 1
+        assert str(status) == str(rule.wrong_role), (pattern.name, status, rule.wrong_role)
+    hidden = [name for name, rule in ACCESS_RULES.items() if rule.wrong_role is Denial.NOT_FOUND]
+    assert checked and hidden
+
+
+def resolve_view(pattern: Pattern):
+    """The view function of *pattern* (by reversing and resolving one of its URLs)."""
+    from django.urls import NoReverseMatch, resolve
+
+    kwargs = {name: _SAMPLE_VALUES.get(name, "1") for name in pattern.kwargs}
+    try:
+        url = reverse(pattern.name, kwargs=kwargs)
+    except NoReverseMatch:  # a converter that wants another sample
+        kwargs = {name: str(uuid.uuid4()) for name in pattern.kwargs}
+        url = reverse(pattern.name, kwargs=kwargs)
+    return resolve(url).func
+
+
+_SAMPLE_VALUES = {"external_id": "00000000-0000-0000-0000-000000000000", "number": "4699"}
 
 
 def test_may_follows_the_table():
@@ -354,7 +392,7 @@ def expected(rule: AccessRule, method: str, who: Identity, target: Target | None
     if not may(rule, method, who.roles, authenticated=who.user is not None):
         if who.user is None:
             return {LOGIN} | tolerate
-        return {FORBIDDEN} | tolerate
+        return {str(rule.wrong_role)} | tolerate
     return {_object_outcome(rule.scope_for(method), who, target, world)} | tolerate
 
 

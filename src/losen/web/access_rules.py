@@ -12,7 +12,10 @@ What a denial looks like is the same everywhere (OWASP ASVS 4.0.3 V4.1.1, V4.1.3
 * an anonymous visitor on a page that needs login is sent to the login page (302, with
   ``next`` set to the page asked for);
 * a logged-in user whose roles in the current municipality do not include one the page
-  requires, or who has no role in any municipality, gets 403;
+  requires, or who has no role in any municipality, gets 403 — except on the caseworker's
+  pages (applications, assessments, drafts, letters, complaints and the allocation office's
+  lists), whose rows say ``wrong_role=HIDDEN``: there the answer is the same 404 as for another
+  municipality's case, so nobody without the role learns that a page about a person exists;
 * an object that does not exist, belongs to another municipality, or belongs to a person the
   user has no active care relation to (tjenstlig behov, pasientjournalloven § 16 and
   helsepersonelloven § 21 a) gets 404, the same answer for all three, so nobody can learn that
@@ -65,6 +68,15 @@ class Scope(StrEnum):
     PUBLIC = "public"
 
 
+class Denial(StrEnum):
+    """What a logged-in user gets whose roles the row does not allow (the status code)."""
+
+    #: 403, the message that the role gives no access to the page.
+    FORBIDDEN = "403"
+    #: 404, the answer for an object of another municipality: the page does not say it exists.
+    NOT_FOUND = "404"
+
+
 Roles = frozenset[str] | Who | None
 
 
@@ -87,6 +99,8 @@ class AccessRule:
     #: Only in the URL configuration when this setting is true (optional integrations).
     only_with_setting: str | None = None
     note: str = ""
+    #: What a logged-in user without one of the roles gets (also one without any role).
+    wrong_role: Denial = Denial.FORBIDDEN
 
     def roles_for(self, method: str) -> Roles:
         """Who may use *method* (``"GET"`` or ``"POST"``); ``NO_FORM`` means as for GET."""
@@ -125,6 +139,8 @@ CRITERIA_EDIT = _roles(Role.LEDER, Role.ADMIN)
 CATALOGUE = _roles(Role.KLINIKER, Role.LEDER, Role.ANALYTIKER)
 
 ANYONE, MEMBERS, NO_FORM = Who.ANYONE, Who.MEMBERS, Who.NO_FORM
+#: The caseworker's pages: the wrong role gets 404, as another municipality does.
+HIDDEN = Denial.NOT_FOUND
 MUNICIPALITY, SHARED, CARE, PUBLIC = (
     Scope.MUNICIPALITY,
     Scope.MUNICIPALITY_OR_SHARED,
@@ -274,70 +290,91 @@ ACCESS_RULES: dict[str, AccessRule] = {
     "cases:decision": AccessRule(PERSONS, NO_FORM, CARE, "cases.ServiceDecision"),
     "cases:decision_status": AccessRule(CASEWORKER, CASEWORKER, CARE, "cases.ServiceDecision"),
     # --- The caseworker's work (personal data): applications, assessments, drafts, letters,
-    #     complaints; the saksbehandler role and a care relation to the applicant
+    #     complaints; the saksbehandler role and a care relation to the applicant. On these
+    #     pages and the lists below, a wrong role gets 404 like another municipality (HIDDEN):
+    #     «a user of another municipality, or without the role, gets 404».
     "cases:applications": AccessRule(
-        CASEWORKER, NO_FORM,
+        CASEWORKER, NO_FORM, wrong_role=HIDDEN,
         note="Lists and finds only persons the caseworker has a care relation to; the search "
         "is sent by GET.",
     ),
     "cases:application_new": AccessRule(
-        CASEWORKER, CASEWORKER, note="Registers a new person with the application."
+        CASEWORKER, CASEWORKER, wrong_role=HIDDEN,
+        note="Registers a new person with the application.",
     ),
     "cases:application_new_for_person": AccessRule(
-        CASEWORKER, CASEWORKER, CARE, "persons.Person"
+        CASEWORKER, CASEWORKER, CARE, "persons.Person", wrong_role=HIDDEN
     ),
-    "cases:application": AccessRule(CASEWORKER, NO_FORM, CARE, "cases.Application"),
-    "cases:preliminary_reply": AccessRule(CASEWORKER, CASEWORKER, CARE, "cases.Application"),
+    "cases:application": AccessRule(
+        CASEWORKER, NO_FORM, CARE, "cases.Application", wrong_role=HIDDEN
+    ),
+    "cases:application_withdraw": AccessRule(
+        None, CASEWORKER, CARE, "cases.Application", wrong_role=HIDDEN,
+        note="POST only, from the application page: the withdrawal with a note and a "
+        "confirmation; an invalid one shows the application page with the errors.",
+    ),
+    "cases:preliminary_reply": AccessRule(
+        CASEWORKER, CASEWORKER, CARE, "cases.Application", wrong_role=HIDDEN
+    ),
     "cases:preliminary_reply_docx": AccessRule(
-        CASEWORKER, NO_FORM, CARE, "cases.Application",
+        CASEWORKER, NO_FORM, CARE, "cases.Application", wrong_role=HIDDEN,
         note="Without a reason written yet it redirects to the form.",
     ),
     "cases:assessment": AccessRule(
-        CASEWORKER, CASEWORKER, CARE, "cases.Application",
+        CASEWORKER, CASEWORKER, CARE, "cases.Application", wrong_role=HIDDEN,
         note="The service is chosen by ?tjeneste=; one the application lacks gives 404.",
     ),
     "cases:draft_new": AccessRule(
-        CASEWORKER, CASEWORKER, CARE, "cases.Application",
+        CASEWORKER, CASEWORKER, CARE, "cases.Application", wrong_role=HIDDEN,
         note="The service is chosen by ?tjeneste=; a drafted one redirects to its draft.",
     ),
     "cases:draft": AccessRule(
-        CASEWORKER, CASEWORKER, CARE, "cases.ServiceDecision",
+        CASEWORKER, CASEWORKER, CARE, "cases.ServiceDecision", wrong_role=HIDDEN,
         note="A decision no longer a draft redirects to its page.",
     ),
     "cases:issue": AccessRule(
-        CASEWORKER, CASEWORKER, CARE, "cases.ServiceDecision",
+        CASEWORKER, CASEWORKER, CARE, "cases.ServiceDecision", wrong_role=HIDDEN,
         note="A decision no longer a draft redirects to its page.",
     ),
+    "cases:give_place": AccessRule(
+        None, CASEWORKER, CARE, "cases.ServiceDecision", wrong_role=HIDDEN,
+        note="POST only, from the decision page: the place or service given from a date "
+        "(the decision leaves the waiting list); an invalid one shows the decision page with "
+        "the errors.",
+    ),
     "cases:decision_docx": AccessRule(
-        CASEWORKER, NO_FORM, CARE, "cases.ServiceDecision",
+        CASEWORKER, NO_FORM, CARE, "cases.ServiceDecision", wrong_role=HIDDEN,
         note="A letter missing a part it needs redirects with the message instead.",
     ),
     "cases:decision_print": AccessRule(
-        CASEWORKER, NO_FORM, CARE, "cases.ServiceDecision",
+        CASEWORKER, NO_FORM, CARE, "cases.ServiceDecision", wrong_role=HIDDEN,
         note="A letter missing a part it needs redirects with the message instead.",
     ),
     "cases:complaint": AccessRule(
-        CASEWORKER, CASEWORKER, CARE, "cases.ServiceDecision",
+        CASEWORKER, CASEWORKER, CARE, "cases.ServiceDecision", wrong_role=HIDDEN,
         note="One page for each step of the complaint; a post for another step redirects.",
     ),
     "cases:work_list": AccessRule(
-        CASEWORKER, NO_FORM, note="Only what concerns persons the caseworker has a care "
-        "relation to; the read is audited.",
+        CASEWORKER, NO_FORM, wrong_role=HIDDEN,
+        note="Only what concerns persons the caseworker has a care relation to; the read is "
+        "audited.",
     ),
     "cases:waiting_list": AccessRule(
-        _roles(Role.SAKSBEHANDLER, Role.LEDER), NO_FORM,
+        _roles(Role.SAKSBEHANDLER, Role.LEDER), NO_FORM, wrong_role=HIDDEN,
         note="Without names; the service is chosen by ?tjeneste= (an unknown one gives 404).",
     ),
     "cases:report": AccessRule(
-        LEADER, NO_FORM, note="Counts only; the period is chosen by ?fra=&til=."
+        LEADER, NO_FORM, wrong_role=HIDDEN,
+        note="Counts only; the period is chosen by ?fra=&til=.",
     ),
     # --- The allocation criteria per service (no personal data): leaders edit them
-    "cases:criteria": AccessRule(LEADER, NO_FORM),
+    "cases:criteria": AccessRule(LEADER, NO_FORM, wrong_role=HIDDEN),
     "cases:criteria_new": AccessRule(
-        LEADER, LEADER, note="The service is chosen by ?tjeneste=; an unknown code gives 404."
+        LEADER, LEADER, wrong_role=HIDDEN,
+        note="The service is chosen by ?tjeneste=; an unknown code gives 404.",
     ),
     "cases:criteria_version": AccessRule(
-        LEADER, NO_FORM, MUNICIPALITY, "cases.AllocationCriteria"
+        LEADER, NO_FORM, MUNICIPALITY, "cases.AllocationCriteria", wrong_role=HIDDEN
     ),
     # --- Criteria
     "criteria:catalogue": AccessRule(MEMBERS, NO_FORM),

@@ -77,8 +77,9 @@ def test_only_leaders_of_the_municipality(world):
     version = AllocationCriteria.objects.get()
     url = reverse("cases:criteria_version", kwargs={"external_id": version.external_id})
     for role in ("saksbehandler", "kliniker", "admin", "analytiker"):
-        assert client_for(world, role).get(reverse("cases:criteria")).status_code == 403
-        assert client_for(world, role).post(_new_url(), _data()).status_code == 403
+        assert client_for(world, role).get(reverse("cases:criteria")).status_code == 404
+        assert client_for(world, role).post(_new_url(), _data()).status_code == 404
+        assert client_for(world, role).get(url).status_code == 404
     assert AllocationCriteria.objects.count() == 1
     nabo_leader = world.users["nabo"]
     nabo_leader.memberships.create(municipality=world.other, role="leder")

@@ -15,8 +15,18 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 
-def member_required(*roles: str) -> Callable:
-    """Require a logged-in member of a municipality, holding one of *roles* if given."""
+def member_required(*roles: str, not_found: bool = False) -> Callable:
+    """Require a logged-in member of a municipality, holding one of *roles* if given.
+
+    A logged-in user without such a role gets 403; with ``not_found`` the same 404 as for an
+    object of another municipality, so the page does not tell them it exists (the caseworker's
+    pages: «a user of another municipality, or without the role, gets 404»).
+    """
+
+    def deny(message: str):
+        if not_found:
+            raise Http404(_("Fant ikke siden."))
+        raise PermissionDenied(message)
 
     def decorator(view):
         @wraps(view)
@@ -24,12 +34,13 @@ def member_required(*roles: str) -> Callable:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             if request.municipality is None:
-                raise PermissionDenied(_("Du har ingen rolle i noen kommune ennå."))
+                deny(_("Du har ingen rolle i noen kommune ennå."))
             if roles and not (set(roles) & set(request.roles)):
-                raise PermissionDenied(_("Rollen din gir ikke tilgang til denne siden."))
+                deny(_("Rollen din gir ikke tilgang til denne siden."))
             return view(request, *args, **kwargs)
 
         wrapper.required_roles = roles  # read by the navigation and by tests
+        wrapper.wrong_role_status = 404 if not_found else 403  # read by the access matrix test
         return wrapper
 
     return decorator

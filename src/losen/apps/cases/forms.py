@@ -369,6 +369,39 @@ class PreliminaryReplyForm(forms.Form):
     )
 
 
+class WithdrawForm(forms.Form):
+    """The applicant withdraws the application: a note on how and when, and a confirmation
+    (the application is closed; services already decided keep their decisions)."""
+
+    note = forms.CharField(
+        label=_("Hvordan og når søkeren trakk søknaden"),
+        widget=TEXTAREA,
+        max_length=3000,
+        error_messages=_required(_("Skriv hvordan og når søkeren trakk søknaden.")),
+    )
+    confirm = forms.BooleanField(
+        label=_("Jeg bekrefter at søkeren har trukket søknaden"),
+        help_text=_("Søknaden avsluttes. Vedtak som alt er fattet, gjelder fortsatt."),
+        error_messages=_required(_("Kryss av for å bekrefte at søknaden er trukket.")),
+    )
+
+
+class GivePlaceForm(forms.Form):
+    """The service or place is given from a date: the decision leaves the waiting list
+    (helse- og omsorgstjenesteloven § 3-2 a, https://lovdata.no/lov/2011-06-24-30)."""
+
+    served_from = forms.DateField(
+        label=_("Tjenesten gis fra"),
+        widget=DateInput(),
+        error_messages={**DATE_ERRORS, "required": _("Skriv datoen tjenesten gis fra.")},
+    )
+    confirm = forms.BooleanField(
+        label=_("Jeg bekrefter at plassen eller tjenesten er gitt fra denne datoen"),
+        help_text=_("Vedtaket tas av ventelisten."),
+        error_messages=_required(_("Kryss av for å bekrefte at plassen er gitt.")),
+    )
+
+
 SCORE_CHOICES = [(str(n), str(n)) for n in (1, 2, 3, 4, 5, 9)]
 
 

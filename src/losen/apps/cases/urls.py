@@ -18,6 +18,11 @@ urlpatterns = [
     ),
     path("soknad/<uuid:external_id>/", views.application_detail, name="application"),
     path(
+        "soknad/<uuid:external_id>/trekk/",
+        views.application_withdraw,
+        name="application_withdraw",
+    ),
+    path(
         "soknad/<uuid:external_id>/forelopig-svar/",
         views.preliminary_reply,
         name="preliminary_reply",
@@ -31,6 +36,7 @@ urlpatterns = [
     path("soknad/<uuid:external_id>/vedtak/", views.draft_new, name="draft_new"),
     path("<uuid:external_id>/utkast/", views.draft, name="draft"),
     path("<uuid:external_id>/fatt/", views.issue, name="issue"),
+    path("<uuid:external_id>/plass/", views.give_place, name="give_place"),
     path("<uuid:external_id>/vedtaksbrev.docx", views.decision_docx, name="decision_docx"),
     path("<uuid:external_id>/utskrift/", views.decision_print, name="decision_print"),
     path("<uuid:external_id>/klage/", views.complaint, name="complaint"),

@@ -5,13 +5,14 @@ from .applications import (
     application_list,
     application_new,
     application_new_for_person,
+    application_withdraw,
     preliminary_reply,
     preliminary_reply_docx,
 )
 from .assessments import assessment
 from .complaints import complaint
 from .criteria import criteria_list, criteria_new, criteria_version, public_criteria
-from .decisions import decision_detail, decision_new, decision_status
+from .decisions import decision_detail, decision_new, decision_status, give_place
 from .drafts import decision_docx, decision_print, draft, draft_new, issue
 from .lists import report, waiting_list, work_list
 
@@ -20,6 +21,7 @@ __all__ = [
     "application_list",
     "application_new",
     "application_new_for_person",
+    "application_withdraw",
     "assessment",
     "complaint",
     "criteria_list",
@@ -32,6 +34,7 @@ __all__ = [
     "decision_status",
     "draft",
     "draft_new",
+    "give_place",
     "issue",
     "preliminary_reply",
     "preliminary_reply_docx",

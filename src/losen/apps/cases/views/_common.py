@@ -7,11 +7,20 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from losen.apps.accounts.access import member_required
 from losen.apps.accounts.models import Role
 from losen.apps.criteria import wording
 
 CASEWORKER = (Role.SAKSBEHANDLER,)
 LEADER = (Role.LEDER,)
+
+
+def casework_required(*roles: str):
+    """The caseworker's pages: a logged-in user without one of *roles* in the current
+    municipality gets the same 404 as for another municipality's case (never 403), so a page
+    about a person's application or decision does not tell them it exists; anonymous users are
+    sent to the login page. The rows of ``losen.web.access_rules`` say ``wrong_role=HIDDEN``."""
+    return member_required(*roles, not_found=True)
 
 
 def posted(request):

@@ -6,24 +6,30 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from losen.apps.accounts.access import member_required
 from losen.apps.persons.access import access_person_for_user
 from losen.domain.casework import deadlines
 
 from .. import letters, services
 from ..access import access_application_for_user, applications_for_user, search_persons_for_user
-from ..forms import ApplicationForm, NewPersonForm, PersonSearchForm, PreliminaryReplyForm
+from ..forms import (
+    ApplicationForm,
+    NewPersonForm,
+    PersonSearchForm,
+    PreliminaryReplyForm,
+    WithdrawForm,
+)
 from ..models import ApplicationStatus
+from ..services.applications import OPEN_STATUSES
 from . import _letters
-from ._common import CASEWORKER, add_service_errors, masked_national_id, posted
+from ._common import CASEWORKER, add_service_errors, casework_required, masked_national_id, posted
 
 
-@member_required(*CASEWORKER)
+@casework_required(*CASEWORKER)
 def application_list(request):
     """The caseworker's applications, and a search for a person to register one for."""
     search = PersonSearchForm(request.GET or None)
@@ -75,7 +81,7 @@ def _initial():
     return {"received_on": timezone.localdate(), "letter_language": "nb"}
 
 
-@member_required(*CASEWORKER)
+@casework_required(*CASEWORKER)
 def application_new(request):
     """Register a new person (fødselsnummer or D-nummer) and their application."""
     person_form = NewPersonForm(posted(request), prefix="person")
@@ -93,7 +99,7 @@ def application_new(request):
     )
 
 
-@member_required(*CASEWORKER)
+@casework_required(*CASEWORKER)
 def application_new_for_person(request, external_id):
     """Register an application for a person the caseworker may see."""
     person = access_person_for_user(request, external_id, purpose="cases:application-new")
@@ -134,10 +140,39 @@ def _deadline_rows(application, today):
     }
 
 
-@member_required(*CASEWORKER)
+@casework_required(*CASEWORKER)
 def application_detail(request, external_id):
     application = access_application_for_user(request, external_id, purpose="cases:application")
+    return _detail_page(request, application)
+
+
+@casework_required(*CASEWORKER)
+def application_withdraw(request, external_id):
+    """POST only: the applicant has withdrawn the application (with a note and a
+    confirmation). An invalid form shows the application page with the errors."""
+    application = access_application_for_user(
+        request, external_id, purpose="cases:application-withdraw"
+    )
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    form = WithdrawForm(request.POST, prefix="trekk")
+    if form.is_valid():
+        try:
+            services.withdraw_application(
+                actor=request.user, application=application, note=form.cleaned_data["note"]
+            )
+        except ValidationError as error:
+            add_service_errors(error, form)
+        else:
+            messages.success(request, _("Søknaden er registrert som trukket."))
+            return redirect("cases:application", external_id=application.external_id)
+    return _detail_page(request, application, withdraw_form=form)
+
+
+def _detail_page(request, application, *, withdraw_form=None):
     today = timezone.localdate()
+    if withdraw_form is None and application.status in OPEN_STATUSES:
+        withdraw_form = WithdrawForm(prefix="trekk")
     rows = []
     for applied in application.services.all():
         decision = getattr(applied, "decision", None)
@@ -157,12 +192,14 @@ def application_detail(request, external_id):
             "national_id": masked_national_id(application.person.national_id),
             "rows": rows,
             "today": today,
+            "withdraw_form": withdraw_form,
+            "forms": [withdraw_form] if withdraw_form is not None else [],
             **_deadline_rows(application, today),
         },
     )
 
 
-@member_required(*CASEWORKER)
+@casework_required(*CASEWORKER)
 def preliminary_reply(request, external_id):
     application = access_application_for_user(
         request, external_id, purpose="cases:preliminary-reply"
@@ -199,7 +236,7 @@ def preliminary_reply(request, external_id):
     )
 
 
-@member_required(*CASEWORKER)
+@casework_required(*CASEWORKER)
 def preliminary_reply_docx(request, external_id):
     application = access_application_for_user(
         request, external_id, purpose="cases:preliminary-reply-docx"

@@ -13,7 +13,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from losen.apps.accounts.access import member_required
 from losen.apps.criteria.forms import CombinedAssessmentForm
 from losen.apps.criteria.selectors import catalogue_for
 from losen.domain.casework.function import function_catalogue
@@ -21,12 +20,12 @@ from losen.domain.casework.function import function_catalogue
 from .. import services
 from ..access import access_application_for_user
 from ..forms import AssessmentForm
-from ._common import CASEWORKER, add_service_errors, chosen_service, posted
+from ._common import CASEWORKER, add_service_errors, casework_required, chosen_service, posted
 
 COMBINED_PREFIX = "samlet"
 
 
-@member_required(*CASEWORKER)
+@casework_required(*CASEWORKER)
 def assessment(request, external_id):
     application = access_application_for_user(request, external_id, purpose="cases:assessment")
     applied = chosen_service(request, application)

@@ -11,8 +11,6 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from losen.apps.accounts.access import member_required
-
 from .. import services
 from ..access import access_casework_decision_for_user
 from ..forms import (
@@ -23,7 +21,7 @@ from ..forms import (
     ComplaintReviewForm,
 )
 from ..models import ComplaintStatus, DecisionStatus, ReviewOutcome
-from ._common import CASEWORKER, add_service_errors
+from ._common import CASEWORKER, add_service_errors, casework_required
 
 #: The steps of the page; the posted ``steg`` must be the one the complaint is at.
 REGISTER, REVIEW, REJECT, FORWARD, AUTHORITY = (
@@ -95,7 +93,7 @@ DONE = {
 }
 
 
-@member_required(*CASEWORKER)
+@casework_required(*CASEWORKER)
 def complaint(request, external_id):
     decision = access_casework_decision_for_user(request, external_id, purpose="cases:complaint")
     current = _open_complaint(decision)

@@ -13,13 +13,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from losen.apps.accounts.access import get_for_municipality, member_required
+from losen.apps.accounts.access import get_for_municipality
 from losen.apps.accounts.models import Municipality
 
 from .. import services
 from ..forms import AllocationCriteriaForm
 from ..models import AllocationCriteria, ServiceKind
-from ._common import LEADER, add_service_errors, posted
+from ._common import LEADER, add_service_errors, casework_required, posted
 
 
 def _in_force(municipality, today):
@@ -38,7 +38,7 @@ def _in_force(municipality, today):
     return found
 
 
-@member_required(*LEADER)
+@casework_required(*LEADER)
 def criteria_list(request):
     today = timezone.localdate()
     versions = AllocationCriteria.objects.filter(municipality=request.municipality).order_by(
@@ -64,7 +64,7 @@ def criteria_list(request):
     )
 
 
-@member_required(*LEADER)
+@casework_required(*LEADER)
 def criteria_new(request):
     """A new version of the criteria of ``?tjeneste=<code>``, filled from the newest one."""
     code = request.POST.get("tjeneste") or request.GET.get("tjeneste") or ServiceKind.ANNET
@@ -118,7 +118,7 @@ def criteria_new(request):
     )
 
 
-@member_required(*LEADER)
+@casework_required(*LEADER)
 def criteria_version(request, external_id):
     version = get_for_municipality(request, AllocationCriteria, external_id)
     others = AllocationCriteria.objects.filter(

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from losen.apps.accounts.access import member_required
@@ -13,8 +15,10 @@ from losen.apps.common.locking import save_locked
 from losen.apps.persons.access import access_person_for_user
 
 from .. import services
-from ..access import access_decision_for_user
-from ..forms import DecisionForm, StatusForm
+from ..access import access_casework_decision_for_user, access_decision_for_user
+from ..forms import DecisionForm, GivePlaceForm, StatusForm
+from ..models import ServiceDecision
+from ._common import CASEWORKER, add_service_errors, casework_required
 
 READ_ROLES = (Role.KLINIKER, Role.SAKSBEHANDLER)
 
@@ -46,6 +50,40 @@ def decision_new(request, external_id):
 @member_required(*READ_ROLES)
 def decision_detail(request, external_id):
     decision = access_decision_for_user(request, external_id, purpose="cases:decision")
+    return _detail_page(request, decision)
+
+
+@casework_required(*CASEWORKER)
+def give_place(request, external_id):
+    """POST only: the service or place is given from a date and the decision leaves the
+    waiting list (helse- og omsorgstjenesteloven § 3-2 a, https://lovdata.no/lov/2011-06-24-30).
+    An invalid form shows the decision page with the errors."""
+    decision = access_casework_decision_for_user(request, external_id, purpose="cases:give-place")
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    form = GivePlaceForm(request.POST, prefix="plass")
+    if form.is_valid():
+        try:
+            services.give_place(
+                actor=request.user,
+                decision=decision,
+                served_from=form.cleaned_data["served_from"],
+            )
+        except ValidationError as error:
+            add_service_errors(error, form)
+        else:
+            messages.success(request, _("Plassen er gitt, og vedtaket er tatt av ventelisten."))
+            return redirect("cases:decision", external_id=decision.external_id)
+    return _detail_page(request, decision, place_form=form)
+
+
+def _on_waiting_list(decision) -> bool:
+    return ServiceDecision.objects.waiting().filter(pk=decision.pk).exists()
+
+
+def _detail_page(request, decision, *, place_form=None):
+    if place_form is None and _is_caseworker(request) and _on_waiting_list(decision):
+        place_form = GivePlaceForm(prefix="plass", initial={"served_from": timezone.localdate()})
     status_form = None
     if _is_caseworker(request):
         status_form = StatusForm(decision=decision)
@@ -61,6 +99,8 @@ def decision_detail(request, external_id):
             "complaints": list(decision.complaints.all()),
             "is_caseworker": _is_caseworker(request),
             "status_form": status_form,
+            "place_form": place_form,
+            "forms": [place_form] if place_form is not None else [],
         },
     )
 

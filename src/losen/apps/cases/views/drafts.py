@@ -9,7 +9,6 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from losen.apps.accounts.access import member_required
 from losen.apps.common.locking import save_locked
 
 from .. import letters, services
@@ -21,10 +20,10 @@ from ..access import (
 from ..forms import DraftForm, IssueForm
 from ..models import DecisionStatus
 from . import _letters
-from ._common import CASEWORKER, add_service_errors, chosen_service, posted, say
+from ._common import CASEWORKER, add_service_errors, casework_required, chosen_service, posted, say
 
 
-@member_required(*CASEWORKER)
+@casework_required(*CASEWORKER)
 def draft_new(request, external_id):
     """Draft the decision on one service applied for (``?tjeneste=<code>``)."""
     application = access_application_for_user(request, external_id, purpose="cases:draft-new")
@@ -77,7 +76,7 @@ def _departure(decision) -> list[str]:
     return sentences
 
 
-@member_required(*CASEWORKER)
+@casework_required(*CASEWORKER)
 def draft(request, external_id):
     """Edit the draft; beside it the like cases and what is still missing to issue it."""
     decision = access_casework_decision_for_user(request, external_id, purpose="cases:draft")
@@ -118,7 +117,7 @@ def draft(request, external_id):
     )
 
 
-@member_required(*CASEWORKER)
+@casework_required(*CASEWORKER)
 def issue(request, external_id):
     """«Fatt vedtak»: every missing part at once, or the decision issued."""
     decision = access_casework_decision_for_user(request, external_id, purpose="cases:issue")
@@ -169,7 +168,7 @@ def _letter_or_redirect(request, decision):
         return None, redirect(target, external_id=decision.external_id)
 
 
-@member_required(*CASEWORKER)
+@casework_required(*CASEWORKER)
 def decision_docx(request, external_id):
     decision = access_casework_decision_for_user(
         request, external_id, purpose="cases:decision-docx"
@@ -186,7 +185,7 @@ def decision_docx(request, external_id):
     return response
 
 
-@member_required(*CASEWORKER)
+@casework_required(*CASEWORKER)
 def decision_print(request, external_id):
     decision = access_casework_decision_for_user(
         request, external_id, purpose="cases:decision-print"

@@ -13,7 +13,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from losen.apps.accounts.access import member_required
 from losen.apps.accounts.models import Role
 
 from .. import selectors
@@ -25,7 +24,7 @@ from ..models import (
     ReviewOutcome,
     ServiceKind,
 )
-from ._common import CASEWORKER, LEADER, say
+from ._common import CASEWORKER, LEADER, casework_required, say
 
 SECTION_TITLES = {
     "new_applications": gettext_lazy("Nye søknader"),
@@ -65,7 +64,7 @@ def _row(item):
     }
 
 
-@member_required(*CASEWORKER)
+@casework_required(*CASEWORKER)
 def work_list(request):
     sections = [
         (name, SECTION_TITLES[name], [_row(item) for item in items])
@@ -78,7 +77,7 @@ def work_list(request):
     )
 
 
-@member_required(Role.SAKSBEHANDLER, Role.LEDER)
+@casework_required(Role.SAKSBEHANDLER, Role.LEDER)
 def waiting_list(request):
     """The waiting list of ``?tjeneste=<code>`` (default long-term places), without names."""
     code = request.GET.get("tjeneste") or ServiceKind.LANGTIDSOPPHOLD
@@ -131,7 +130,7 @@ def _labelled(counts: dict, choices) -> list[tuple[str, int]]:
     return [(str(labels.get(code, code or "–")), n) for code, n in sorted(counts.items())]
 
 
-@member_required(*LEADER)
+@casework_required(*LEADER)
 def report(request):
     """Counts only (no person named): processing times, preliminary replies, outcomes,
     complaints, like cases, waiting lists and the allocation criteria in force."""
