@@ -230,3 +230,24 @@ def test_decision_pages_give_404_to_another_municipality_and_to_other_roles(worl
         assert client_for(world, role).post(url).status_code == 404
     decision.refresh_from_db()
     assert decision.lock_version == version and not decision.complaints.exists()
+
+
+def test_a_departure_names_the_like_cases_by_their_reference(world):
+    """The stored departure names the like cases by external id; the draft page shows the
+    saksnummer (and never the id)."""
+    from .pages import application, assess, draft
+
+    earlier = [issued(world, hours_per_week=3) for _ in range(3)]
+    app = application(world)
+    applied = app.services.get()
+    assess(world, applied)
+    decision = draft(world, applied, hours_per_week=12)
+    assert decision.like_case_departure, "12 hours against three grants of 3 departs"
+    page = client_for(world, "saksbehandler").get(
+        reverse("cases:draft", kwargs={"external_id": decision.external_id})
+    )
+    text = page.content.decode()
+    assert "Utkastet gir 12 timer per uke" in text
+    for other in earlier:
+        assert other.reference in text
+        assert str(other.external_id) not in text

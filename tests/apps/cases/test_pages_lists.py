@@ -111,3 +111,28 @@ def test_the_older_decision_pages_still_answer_403_to_a_wrong_role(world):
     keep the documented 403 (docs/reference/cases.md)."""
     url = reverse("cases:decision_new", kwargs={"external_id": world.person.external_id})
     assert client_for(world, "leder").get(url).status_code == 403
+
+
+def test_the_waiting_list_names_the_place_above_by_its_reference(world):
+    """The domain names the decisions by external id; the page shows the saksnummer."""
+    from losen.apps.cases import services
+    from losen.apps.cases.models import ServiceDecision
+
+    from .pages import assess, draft
+
+    later = issued(world)  # urgency «innen uker»
+    app = application(world)
+    applied = app.services.get()
+    assess(world, applied, urgency="akutt")
+    urgent = services.issue_decision(
+        actor=world.users["saksbehandler"], decision=draft(world, applied)
+    )
+    ServiceDecision.objects.filter(pk__in=[later.pk, urgent.pk]).update(
+        waiting_since=today() - dt.timedelta(days=10)
+    )
+    page = client_for(world, "leder").get(
+        reverse("cases:waiting_list"), {"tjeneste": "praktisk-bistand"}
+    )
+    text = page.content.decode()
+    assert f"Står etter {urgent.reference}, som har høyere hastegrad" in text
+    assert str(urgent.external_id) not in text and str(later.external_id) not in text

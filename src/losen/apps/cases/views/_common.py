@@ -55,6 +55,39 @@ def say(fact) -> str:
         return str(getattr(fact, "code", fact))
 
 
+#: Params of the casework facts that name decisions by external id (the domain knows no
+#: references): the waiting list's ``other`` and ``id``, the like cases' ``cases``.
+DECISION_ID_PARAMS = ("other", "id", "cases")
+
+
+def say_with_references(fact, references: dict[str, str]) -> str:
+    """:func:`say`, with the decisions the fact names by external id shown by their
+    reference (saksnummer); an id not in *references* is left as it is."""
+    from losen.domain.explain import Fact
+
+    params = dict(fact.params)
+    for name in DECISION_ID_PARAMS:
+        value = params.get(name)
+        if isinstance(value, str):
+            params[name] = references.get(value, value)
+        elif isinstance(value, list | tuple):
+            params[name] = [references.get(str(v), v) for v in value]
+    return say(Fact(fact.code, params))
+
+
+def valid_ids(values) -> list[str]:
+    """The values that are UUIDs (external ids), the others left out."""
+    import uuid
+
+    found = []
+    for value in values:
+        try:
+            found.append(str(uuid.UUID(str(value))))
+        except ValueError:
+            continue
+    return found
+
+
 def masked_national_id(number: str) -> str:
     """The birth date part of a fødselsnummer or D-nummer, the personal number hidden."""
     if not number:

@@ -20,7 +20,15 @@ from ..access import (
 from ..forms import DraftForm, IssueForm
 from ..models import DecisionStatus
 from . import _letters
-from ._common import CASEWORKER, add_service_errors, casework_required, chosen_service, posted, say
+from ._common import (
+    CASEWORKER,
+    add_service_errors,
+    casework_required,
+    chosen_service,
+    posted,
+    say_with_references,
+    valid_ids,
+)
 
 
 @casework_required(*CASEWORKER)
@@ -65,12 +73,29 @@ def _missing(decision) -> list[str]:
 
 
 def _departure(decision) -> list[str]:
+    """The like-case departure as sentences, the like cases named by their reference."""
     from losen.domain.explain import Fact
 
+    from ..models import ServiceDecision
+
+    items = [i for i in decision.like_case_departure or [] if isinstance(i, dict) and "code" in i]
+    ids = {
+        str(case)
+        for item in items
+        for case in (item.get("params") or {}).get("cases") or []
+        if isinstance(case, str)
+    }
+    references = {
+        str(external_id): reference
+        for external_id, reference in ServiceDecision.objects.filter(
+            municipality_id=decision.municipality_id, external_id__in=valid_ids(ids)
+        ).values_list("external_id", "reference")
+    }
     sentences = []
     for item in decision.like_case_departure or []:
         if isinstance(item, dict) and "code" in item:
-            sentences.append(say(Fact(item["code"], item.get("params") or {})))
+            fact = Fact(item["code"], item.get("params") or {})
+            sentences.append(say_with_references(fact, references))
         else:
             sentences.append(str(item))
     return sentences

@@ -24,7 +24,7 @@ from ..models import (
     ReviewOutcome,
     ServiceKind,
 )
-from ._common import CASEWORKER, LEADER, casework_required, say
+from ._common import CASEWORKER, LEADER, casework_required, say, say_with_references
 
 SECTION_TITLES = {
     "new_applications": gettext_lazy("Nye søknader"),
@@ -84,6 +84,7 @@ def waiting_list(request):
     if code not in ServiceKind.values:
         raise Http404(_("Fant ikke siden."))
     places = waiting_list_for_user(request, code)
+    references = {str(p.decision.external_id): p.decision.reference for p in places}
     rows = [
         {
             "place": p.place,
@@ -93,7 +94,7 @@ def waiting_list(request):
             "days": p.days_waited,
             "urgency": p.urgency,
             "severity": p.severity,
-            "reasons": [say(f) for f in p.reasons],
+            "reasons": [say_with_references(f, references) for f in p.reasons],
         }
         for p in places
     ]
