@@ -682,13 +682,18 @@ class DraftForm(LockedFormMixin, forms.Form):
     )
     contact_person = forms.CharField(label=_("Kontaktperson"), max_length=200, required=False)
 
-    def __init__(self, *args, municipality, decision=None, **kwargs):
+    def __init__(self, *args, municipality, decision=None, service=None, **kwargs):
         if decision is not None and "initial" not in kwargs:
             kwargs["initial"] = {
                 name: (decision.unit_id if name == "unit" else getattr(decision, name))
                 for name in DRAFT_FIELDS
             }
         super().__init__(*args, lock_record=decision, **kwargs)
+        if decision is None and service:
+            from .services.drafting import legal_basis_for
+
+            # The legal basis of the service applied for, not the general one.
+            self.fields["legal_basis"].initial = legal_basis_for(service)
         self.fields["unit"].queryset = Unit.objects.filter(municipality=municipality).order_by(
             "name"
         )

@@ -40,6 +40,7 @@ from .decisions import (
     ServiceDecisionQuerySet,
     ServiceKind,
     StatusChange,
+    in_sentence,
 )
 
 __all__ = [
@@ -72,4 +73,5 @@ __all__ = [
     "ServiceKind",
     "StatusChange",
     "Urgency",
+    "in_sentence",
 ]

@@ -56,6 +56,18 @@ class ServiceKind(models.TextChoices):
     ANNET = "annet", _("Annen tjeneste")
 
 
+def in_sentence(label: str) -> str:
+    """A label as it stands inside a sentence: «Praktisk bistand» → «praktisk bistand».
+
+    Only a capital first letter followed by a small one is lowered, so abbreviations and
+    names stay as written («BPA», «Brukerstyrt personlig assistanse (BPA)» → «brukerstyrt …»).
+    """
+    text = str(label)
+    if len(text) > 1 and text[0].isupper() and text[1].islower():
+        return text[0].lower() + text[1:]
+    return text
+
+
 class Outcome(models.TextChoices):
     """What the decision gives. The codes are a contract: do not rename them.
 

@@ -32,6 +32,7 @@ from ..models import (
     ServiceAssessment,
     ServiceDecision,
     ServiceKind,
+    in_sentence,
 )
 
 #: The legal basis a draft starts with, by service (helse- og omsorgstjenesteloven,
@@ -110,7 +111,10 @@ def prefilled_facts(assessment: ServiceAssessment) -> str:
     with override(application.letter_language):
         paragraphs = [
             _("Vi mottok søknaden %(date)s. Søknaden gjelder %(service)s.")
-            % {"date": _date(application.received_on), "service": applied.get_service_display()}
+            % {
+                "date": _date(application.received_on),
+                "service": in_sentence(applied.get_service_display()),
+            }
         ]
         if applied.requested_scope:
             paragraphs.append(
@@ -140,7 +144,8 @@ def prefilled_facts(assessment: ServiceAssessment) -> str:
             ]
             for check in checks:
                 met = CriterionMet(check.met).label.lower()
-                lines.append(f"– {check.criterion.text}: {met}. {check.why}")
+                criterion = check.criterion.text.strip().rstrip(".:;")
+                lines.append(f"– {criterion}: {met}. {check.why}")
             paragraphs.append("\n".join(lines))
         return "\n\n".join(paragraphs)
 

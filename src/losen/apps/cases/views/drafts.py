@@ -39,7 +39,7 @@ def draft_new(request, external_id):
     existing = getattr(applied, "decision", None)
     if existing is not None:
         return redirect("cases:draft", external_id=existing.external_id)
-    form = DraftForm(posted(request), municipality=request.municipality)
+    form = DraftForm(posted(request), municipality=request.municipality, service=applied.service)
     if request.method == "POST" and form.is_valid():
         try:
             decision = services.draft_decision(
