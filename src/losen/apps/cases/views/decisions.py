@@ -17,7 +17,7 @@ from losen.apps.persons.access import access_person_for_user
 from .. import services
 from ..access import access_casework_decision_for_user, access_decision_for_user
 from ..forms import DecisionForm, GivePlaceForm, StatusForm
-from ..models import ServiceDecision
+from ..models import DecisionStatus, ServiceDecision
 from ._common import CASEWORKER, add_service_errors, casework_required
 
 READ_ROLES = (Role.KLINIKER, Role.SAKSBEHANDLER)
@@ -109,6 +109,18 @@ def _detail_page(request, decision, *, place_form=None):
 def decision_status(request, external_id):
     decision = access_decision_for_user(request, external_id, purpose="cases:decision-status")
     form = StatusForm(request.POST or None, decision=decision)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and decision.application_id
+        and form.cleaned_data["status"] in (DecisionStatus.PAKLAGET, DecisionStatus.OMGJORT)
+    ):
+        # A decision made from an application is complained about and reversed through the
+        # complaint's steps, so the review and Statsforvalteren's outcome are kept.
+        form.add_error(
+            "status",
+            _("Registrer klagen og kommunens vurdering på klagesiden for dette vedtaket."),
+        )
     if request.method == "POST" and form.is_valid():
         try:
             saved = save_locked(
