@@ -61,6 +61,9 @@ def test_the_report_counts_without_names(world):
     assert page.status_code == 200
     assert "Saksbehandlingstid" in text and world.person.family_name not in text
     assert (
+        "Avvik fra like saker per saksbehandler" in text and "Utfall per tjeneste over tid" in text
+    )
+    assert (
         client_for(world, "leder")
         .get(reverse("cases:report"), {"fra": "tull", "til": "2026-01-01"})
         .status_code

@@ -170,3 +170,26 @@ def test_processing_times_and_the_audit_report(world):
     assert report.processing.count == 2
     wide = selectors.audit_report(world.home, (today() - 60 * DAY, today()))
     assert wide.applications_received == 3
+
+
+def test_like_cases_report_gives_shares_per_service_and_caseworker_and_outcomes_by_month(world):
+    kept = issued(world)
+    departed = issued(world, service="stottekontakt", outcome="avslag", scope="", review_on=None)
+    ServiceDecision.objects.filter(pk=departed.pk).update(
+        like_case_departure=[{"code": "similarity.outcome_differs", "params": {}}],
+        like_case_reason="Særlige forhold.",
+    )
+    other = issued(world)
+    earlier = today().replace(day=1) - DAY  # the last day of the month before
+    ServiceDecision.objects.filter(pk=other.pk).update(decided_at=earlier)
+    report = selectors.like_cases_report(world.home, (earlier - DAY, today()))
+    by_service = {row.label: (row.flagged, row.total) for row in report.by_service}
+    assert by_service == {"Praktisk bistand": (0, 2), "Støttekontakt": (1, 1)}
+    worker = world.users["saksbehandler"].display_name
+    assert [(r.label, r.flagged, r.total) for r in report.by_caseworker] == [(worker, 1, 3)]
+    assert report.by_caseworker[0].share == pytest.approx(1 / 3)
+    months = dict(report.outcomes_by_month["praktisk-bistand"])
+    assert months[earlier.strftime("%Y-%m")] == {"innvilget": 1}
+    assert months[today().strftime("%Y-%m")] == {"innvilget": 1}
+    assert report.outcomes_by_month["stottekontakt"] == [(today().strftime("%Y-%m"), {"avslag": 1})]
+    assert kept.decided_by_id == world.users["saksbehandler"].pk

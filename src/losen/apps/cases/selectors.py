@@ -32,6 +32,7 @@ from .models import (
     ComplaintStatus,
     DecisionStatus,
     ServiceDecision,
+    ServiceKind,
 )
 
 OPEN_APPLICATION = (ApplicationStatus.MOTTATT, ApplicationStatus.UNDER_BEHANDLING)
@@ -464,4 +465,69 @@ def audit_report(municipality, period: Period) -> AuditReport:
         longest_wait_days=longest,
         criteria_in_force=in_force,
         long_term_regulation=regulation,
+    )
+
+
+@dataclass(frozen=True)
+class Share:
+    """How many of ``total`` issued decisions departed from like cases (``flagged``)."""
+
+    label: str
+    flagged: int
+    total: int
+
+    @property
+    def share(self) -> float:
+        return self.flagged / self.total if self.total else 0.0
+
+
+@dataclass(frozen=True)
+class LikeCasesReport:
+    """Like cases alike, for leaders (counts only, no person named).
+
+    ``by_service`` and ``by_caseworker`` give the share of issued decisions whose draft departed
+    from the most similar earlier decisions (:mod:`losen.domain.casework.similarity`);
+    ``outcomes_by_month`` is ``{service: [(month "YYYY-MM", {outcome: n})]}`` in month order,
+    so a leader sees whether a service's outcomes change over time.
+    """
+
+    by_service: list[Share]
+    by_caseworker: list[Share]
+    outcomes_by_month: dict[str, list[tuple[str, dict[str, int]]]]
+
+
+def like_cases_report(municipality, period: Period) -> LikeCasesReport:
+    """The :class:`LikeCasesReport` of the decisions issued in *period*. Two queries."""
+    service_totals: dict[str, list[int]] = {}
+    worker_totals: dict[str, list[int]] = {}
+    months: dict[str, dict[str, dict[str, int]]] = {}
+    rows = _issued_in(municipality, period).values_list(
+        "service",
+        "outcome",
+        "decided_at",
+        "like_case_departure",
+        "decided_by__first_name",
+        "decided_by__last_name",
+        "decided_by__username",
+    )
+    # The caseworker as User.display_name shows them: full name, else the user name.
+    for service, outcome, decided_at, departure, first, last, username in rows:
+        flagged = 1 if departure else 0
+        counts = service_totals.setdefault(service, [0, 0])
+        counts[0] += flagged
+        counts[1] += 1
+        worker = f"{first} {last}".strip() or username or "–"
+        counts = worker_totals.setdefault(worker, [0, 0])
+        counts[0] += flagged
+        counts[1] += 1
+        month = decided_at.strftime("%Y-%m")
+        by_outcome = months.setdefault(service, {}).setdefault(month, {})
+        by_outcome[outcome] = by_outcome.get(outcome, 0) + 1
+    labels = dict(ServiceKind.choices)
+    return LikeCasesReport(
+        by_service=[
+            Share(str(labels.get(s, s)), f, t) for s, (f, t) in sorted(service_totals.items())
+        ],
+        by_caseworker=[Share(w, f, t) for w, (f, t) in sorted(worker_totals.items())],
+        outcomes_by_month={s: sorted(per_month.items()) for s, per_month in sorted(months.items())},
     )

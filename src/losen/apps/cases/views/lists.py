@@ -137,6 +137,19 @@ def report(request):
     complaints, like cases, waiting lists and the allocation criteria in force."""
     period = _period(request)
     audit = selectors.audit_report(request.municipality, period)
+    like = selectors.like_cases_report(request.municipality, period)
+    outcome_labels = dict(Outcome.choices)
+    service_labels = dict(ServiceKind.choices)
+    over_time = [
+        (
+            str(service_labels.get(service, service)),
+            [
+                (month, [(str(outcome_labels[o]), counts.get(o, 0)) for o in Outcome.values])
+                for month, counts in months
+            ],
+        )
+        for service, months in like.outcomes_by_month.items()
+    ]
     return render(
         request,
         "cases/report.html",
@@ -151,5 +164,8 @@ def report(request):
             "waiting": _labelled(audit.waiting_now, ServiceKind.choices),
             "criteria": _labelled(audit.criteria_in_force, ServiceKind.choices),
             "by_service": _labelled(audit.processing.by_service, ServiceKind.choices),
+            "like": like,
+            "outcome_labels": [str(label) for label in Outcome.labels],
+            "over_time": over_time,
         },
     )
