@@ -503,3 +503,45 @@ def test_a_bokmal_letter_is_not_touched_by_the_nynorsk_catalogue(pseudo_nynorsk)
         doc = read_docx(letters.decision_docx(decision()))  # the letter says nb
     assert doc.language == "nb-NO"
     assert MARK not in doc.text and MARK not in doc.footer_text
+
+
+# --- the service's label inside a sentence ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("label", "expected"),
+    [
+        ("Helsetjenester i hjemmet", "helsetjenester i hjemmet"),
+        ("praktisk bistand", "praktisk bistand"),
+        ("BPA", "BPA"),
+        ("BPA – brukerstyrt personlig assistanse", "BPA – brukerstyrt personlig assistanse"),
+        ("NAV-kurs", "NAV-kurs"),
+        ("Å", "Å"),
+        ("Økonomisk rådgivning", "økonomisk rådgivning"),
+        ("", ""),
+    ],
+)
+def test_a_label_is_lowered_only_at_its_first_letter_and_not_an_abbreviation(label, expected):
+    assert letters.in_sentence(label) == expected
+
+
+def test_a_capitalised_label_is_lower_case_inside_the_letters_sentences():
+    label = "Helsetjenester i hjemmet"
+    granted = read_docx(letters.decision_docx(decision(service_label=label)))
+    assert granted.core.title == "Vedtak om helsetjenester i hjemmet"
+    assert granted.parts()["Vedtak"] == ["Du får helsetjenester i hjemmet."]
+    refused = read_docx(letters.decision_docx(decision("avslag", service_label=label)))
+    assert refused.core.title == "Vedtak om helsetjenester i hjemmet – avslag"
+    assert refused.parts()["Vedtak"] == ["Du får ikke helsetjenester i hjemmet."]
+    printed = " ".join(page(letters.decision_html(decision(service_label=label))).text)
+    assert "Vedtak om helsetjenester i hjemmet" in printed
+    assert "Helsetjenester i hjemmet" not in printed
+    answer = read_docx(letters.preliminary_reply_docx(reply(service_label=label)))
+    assert answer.core.title == "Foreløpig svar på søknaden din om helsetjenester i hjemmet"
+    assert "Helsetjenester" not in " ".join(" ".join(lines) for lines in answer.parts().values())
+
+
+def test_an_abbreviated_label_keeps_its_capitals_in_the_letter():
+    doc = read_docx(letters.decision_docx(decision(service_label="BPA")))
+    assert doc.core.title == "Vedtak om BPA"
+    assert doc.parts()["Vedtak"] == ["Du får BPA."]

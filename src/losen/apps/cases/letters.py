@@ -144,6 +144,18 @@ class PreliminaryReply:
             raise ValueError("a preliminary reply says why the case takes longer (fvl § 11 a)")
 
 
+def in_sentence(label: str) -> str:
+    """A service's label as it stands inside a sentence: «Vedtak om helsetjenester i hjemmet».
+
+    The catalogue writes labels as headings, with a capital first letter. Only that letter is
+    lowered, and only when the next one is lower case, so an abbreviation such as «BPA» stays
+    as written.
+    """
+    if len(label) >= 2 and label[0].isupper() and label[1].islower():
+        return label[0].lower() + label[1:]
+    return label
+
+
 def _check_common(letter) -> None:
     if letter.language not in LANGUAGES:
         raise ValueError(f"language must be one of {LANGUAGES}, not {letter.language!r}")
@@ -223,7 +235,7 @@ def _paper(letter, *, title: str, sections: list[Section]) -> Paper:
 
 
 def _title(letter: DecisionLetter) -> str:
-    values = {"service": letter.service_label}
+    values = {"service": in_sentence(letter.service_label)}
     if letter.outcome == INNVILGET:
         return _("Vedtak om %(service)s") % values
     if letter.outcome == DELVIS_INNVILGET:
@@ -233,7 +245,7 @@ def _title(letter: DecisionLetter) -> str:
 
 def _applied(letter: DecisionLetter) -> Section:
     section = Section(None, _("Det du har søkt om"), key="applied")
-    values = {"service": letter.service_label}
+    values = {"service": in_sentence(letter.service_label)}
     if letter.received_on is not None:
         values["date"] = long_date(letter.received_on)
         section.paragraphs.append(_("Vi fikk søknaden din om %(service)s %(date)s.") % values)
@@ -244,7 +256,7 @@ def _applied(letter: DecisionLetter) -> Section:
 
 
 def _decision(letter: DecisionLetter) -> Section:
-    values = {"service": letter.service_label}
+    values = {"service": in_sentence(letter.service_label)}
     if letter.outcome == INNVILGET:
         text = _("Du får %(service)s.") % values
     elif letter.outcome == DELVIS_INNVILGET:
@@ -413,7 +425,7 @@ def decision_paper(letter: DecisionLetter) -> Paper:
 
 def preliminary_reply_sections(reply: PreliminaryReply) -> list[Section]:
     """The parts of a preliminary reply, in the active language."""
-    values = {"service": reply.service_label, "date": long_date(reply.received_on)}
+    values = {"service": in_sentence(reply.service_label), "date": long_date(reply.received_on)}
     received = Section(
         None,
         _("Vi har fått søknaden din"),
@@ -457,7 +469,7 @@ def preliminary_reply_paper(reply: PreliminaryReply) -> Paper:
     """The preliminary reply as one printable document, in the reply's language."""
     with translation.override(reply.language):
         title = _("Foreløpig svar på søknaden din om %(service)s") % {
-            "service": reply.service_label
+            "service": in_sentence(reply.service_label)
         }
         return _paper(reply, title=title, sections=preliminary_reply_sections(reply))
 
