@@ -35,6 +35,8 @@ from django.utils.translation import ngettext
 
 from losen.apps.common.documents import Paper, Section, long_date, paragraphs_of, to_docx
 
+from .models.decisions import in_sentence
+
 LANGUAGES = ("nb", "nn")
 INNVILGET = "innvilget"
 DELVIS_INNVILGET = "delvis-innvilget"
@@ -142,18 +144,6 @@ class PreliminaryReply:
         _check_common(self)
         if not self.reason.strip():
             raise ValueError("a preliminary reply says why the case takes longer (fvl § 11 a)")
-
-
-def in_sentence(label: str) -> str:
-    """A service's label as it stands inside a sentence: «Vedtak om helsetjenester i hjemmet».
-
-    The catalogue writes labels as headings, with a capital first letter. Only that letter is
-    lowered, and only when the next one is lower case, so an abbreviation such as «BPA» stays
-    as written.
-    """
-    if len(label) >= 2 and label[0].isupper() and label[1].islower():
-        return label[0].lower() + label[1:]
-    return label
 
 
 def _check_common(letter) -> None:
