@@ -33,7 +33,7 @@ def test_caseworker_reads_registers_and_ends_a_decision(demo_live, page):
     login(page, base, "saksbehandler")
 
     page.goto(f"{base}/personer/{person.external_id}/")
-    section = page.get_by_role("region", name="Vedtak")
+    section = page.get_by_role("region", name="Vedtak", exact=True)
     expect(section).to_be_visible()
     expect(section.get_by_role("table")).to_be_visible()
     _assert_accessible(page, "person page with decisions")

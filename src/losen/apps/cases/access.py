@@ -207,6 +207,8 @@ def applications_for_user(request, *, purpose: str = "cases:applications", limit
             "purpose": purpose,
             "count": len(rows),
             "references": [str(a.external_id) for a in rows],
+            # The list shows each applicant's name: the entry names them too.
+            "persons": sorted({str(a.person.external_id) for a in rows}),
         },
     )
     return rows

@@ -29,7 +29,11 @@ class Person(models.Model):
     #: Fødselsnummer or D-nummer (11 digits, checked with python-stdnum when written:
     #: :func:`losen.apps.persons.services.normalise_national_id`). Empty when not known.
     #: Never shown in lists, never in a log line or an audit entry.
-    national_id = models.CharField(_("fødselsnummer eller D-nummer"), max_length=11, blank=True)
+    # db_default: rows written by code that predates the column (older migration states)
+    # still get the empty value.
+    national_id = models.CharField(
+        _("fødselsnummer eller D-nummer"), max_length=11, blank=True, default="", db_default=""
+    )
     unit = models.ForeignKey(
         "accounts.Unit",
         on_delete=models.SET_NULL,

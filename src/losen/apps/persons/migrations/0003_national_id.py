@@ -14,7 +14,11 @@ class Migration(migrations.Migration):
             model_name="person",
             name="national_id",
             field=models.CharField(
-                blank=True, max_length=11, verbose_name="fødselsnummer eller D-nummer"
+                blank=True,
+                db_default="",
+                default="",
+                max_length=11,
+                verbose_name="fødselsnummer eller D-nummer",
             ),
         ),
         migrations.AddConstraint(
