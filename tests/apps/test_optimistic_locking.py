@@ -635,20 +635,25 @@ def test_forward_migration_gives_existing_rows_version_zero(demo):
         "cases.servicedecision": ServiceDecision.objects.count(),
     }
     assert all(before.values()), before  # the demo has rows of every kind
-    executor = MigrationExecutor(connection)
-    executor.migrate([(app, old) for app, old, _new in MIGRATIONS])
-    executor = MigrationExecutor(connection)
-    old_apps = executor.loader.project_state([(app, old) for app, old, _ in MIGRATIONS]).apps
-    for label in before:
-        model = old_apps.get_model(label)
-        assert "lock_version" not in {f.name for f in model._meta.get_fields()}
-    executor.migrate([(app, new) for app, _old, new in MIGRATIONS])
-    executor.loader.build_graph()
-    new_apps = executor.loader.project_state([(app, new) for app, _, new in MIGRATIONS]).apps
-    for label, count in before.items():
-        model = new_apps.get_model(label)
-        assert model.objects.count() == count
-        assert set(model.objects.values_list("lock_version", flat=True)) == {0}
+    try:
+        executor = MigrationExecutor(connection)
+        executor.migrate([(app, old) for app, old, _new in MIGRATIONS])
+        executor = MigrationExecutor(connection)
+        old_apps = executor.loader.project_state([(app, old) for app, old, _ in MIGRATIONS]).apps
+        for label in before:
+            model = old_apps.get_model(label)
+            assert "lock_version" not in {f.name for f in model._meta.get_fields()}
+        executor.migrate([(app, new) for app, _old, new in MIGRATIONS])
+        executor.loader.build_graph()
+        new_apps = executor.loader.project_state([(app, new) for app, _, new in MIGRATIONS]).apps
+        for label, count in before.items():
+            model = new_apps.get_model(label)
+            assert model.objects.count() == count
+            assert set(model.objects.values_list("lock_version", flat=True)) == {0}
+    finally:
+        # Back to the newest schema: the tests after this one on the same worker need it.
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())
 
 
 # --- Two saves at the same moment (PostgreSQL: separate connections, row locks) ----------------
