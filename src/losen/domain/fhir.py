@@ -13,7 +13,7 @@ Choices made here (HL7 FHIR R4, Questionnaire and QuestionnaireResponse resource
 - two read-only items at the end: ``total`` (integer) and ``band`` (choice of band codes);
 - canonical URLs are URNs under ``base_url`` (``urn:losen:instrument:phq-9``) so that nothing
   here points at a host; a deployment can pass its own base;
-- instruments with a ``restricted`` licence are not exported (brief §8.4: "licence permitting").
+- instruments with a ``restricted`` licence are not exported (their licence does not permit it).
 """
 
 from __future__ import annotations

@@ -20,7 +20,7 @@ from .services import (
     score,
 )
 
-#: Life areas of the assessment (brief §3 and §8.1 ``LifeAreaRating``; issue 4 item 3).
+#: Life areas of the assessment (recommendation 4, kartlegging; BrukerPlan's life areas).
 LIFE_AREAS = (
     ("housing", _("Bolig")),
     ("finances", _("Økonomi")),

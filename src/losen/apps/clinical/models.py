@@ -21,7 +21,7 @@ from losen.apps.common.locking import Versioned
 
 
 class InterventionKind(models.TextChoices):
-    """The kinds of offer the guideline names for stepped and mixed care (brief §1.3, §2)."""
+    """The kinds of offer the guideline names for stepped and mixed care (rec. 3)."""
 
     LOW_THRESHOLD = "low-threshold", _("Lavterskeltilbud")
     GROUP = "group", _("Gruppetilbud")

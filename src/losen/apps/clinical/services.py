@@ -43,7 +43,7 @@ from .models import (
 #: Bounds for the review period of stepped care, in days (one week to one year).
 REVIEW_DAYS_RANGE = (7, 365)
 
-#: The three risks every assessment screens (brief §3.4 and §8.3; the table's ``risk.*`` inputs).
+#: The three risks every assessment screens (recs. 4, 8, 9; the table's ``risk.*``).
 RISKS = ("suicide", "violence", "overdose")
 
 

@@ -46,7 +46,7 @@ class SeverityHint(StrEnum):
 
 
 class LicenceCode(StrEnum):
-    """How freely an instrument may be used inside Losen (brief §8.1, ``InstrumentDefinition``)."""
+    """How freely an instrument may be used inside Losen (its owner's licence)."""
 
     PUBLIC_DOMAIN = "public_domain"
     FREE_ATTRIBUTION = "free_attribution"
@@ -283,7 +283,7 @@ class InstrumentDefinition:
 
 @dataclass(frozen=True, slots=True)
 class Flag:
-    """A raised safety flag, carrying the item that raised it (brief §8.3)."""
+    """A raised safety flag, carrying the item that raised it (so the clinician sees why)."""
 
     code: str
     item: int | None

@@ -429,7 +429,7 @@ _HINT_ORDER = (SeverityHint.MILD, SeverityHint.MODERATE, SeverityHint.SEVERE)
 def severity_suggested_by(results: Iterable[ScoreResult]) -> str | None:
     """Return the highest severity the instrument bands suggest, or ``None``.
 
-    This is "instrument suggests X" (brief §8.2): a help for the clinician, who sets severity in
+    This is "instrument suggests X": a help for the clinician, who sets severity in
     the assessment. Bands without a hint, and the hint ``none``, suggest nothing.
     """
     ranks = [
