@@ -13,9 +13,10 @@ What a denial looks like is the same everywhere (OWASP ASVS 4.0.3 V4.1.1, V4.1.3
   ``next`` set to the page asked for);
 * a logged-in user whose roles in the current municipality do not include one the page
   requires, or who has no role in any municipality, gets 403 — except on the caseworker's
-  pages (applications, assessments, drafts, letters, complaints and the allocation office's
-  lists), whose rows say ``wrong_role=HIDDEN``: there the answer is the same 404 as for another
-  municipality's case, so nobody without the role learns that a page about a person exists;
+  pages (applications, assessments, decisions, drafts, letters, complaints and the allocation
+  office's lists), whose rows say ``wrong_role=HIDDEN``: there the answer is the same 404 as
+  for another municipality's case, so nobody without the role learns that a page about a
+  person exists;
 * an object that does not exist, belongs to another municipality, or belongs to a person the
   user has no active care relation to (tjenstlig behov, pasientjournalloven § 16 and
   helsepersonelloven § 21 a) gets 404, the same answer for all three, so nobody can learn that
@@ -286,9 +287,16 @@ ACCESS_RULES: dict[str, AccessRule] = {
         CASE_EDIT, CASE_EDIT, MUNICIPALITY, "priorities.FollowUp"
     ),
     # --- Service decisions (vedtak; personal data)
-    "cases:decision_new": AccessRule(CASEWORKER, CASEWORKER, CARE, "persons.Person"),
-    "cases:decision": AccessRule(PERSONS, NO_FORM, CARE, "cases.ServiceDecision"),
-    "cases:decision_status": AccessRule(CASEWORKER, CASEWORKER, CARE, "cases.ServiceDecision"),
+    #     A wrong role gets 404 here too, like on the caseworker's pages below (HIDDEN).
+    "cases:decision_new": AccessRule(
+        CASEWORKER, CASEWORKER, CARE, "persons.Person", wrong_role=HIDDEN
+    ),
+    "cases:decision": AccessRule(
+        PERSONS, NO_FORM, CARE, "cases.ServiceDecision", wrong_role=HIDDEN
+    ),
+    "cases:decision_status": AccessRule(
+        CASEWORKER, CASEWORKER, CARE, "cases.ServiceDecision", wrong_role=HIDDEN
+    ),
     # --- The caseworker's work (personal data): applications, assessments, drafts, letters,
     #     complaints; the saksbehandler role and a care relation to the applicant. On these
     #     pages and the lists below, a wrong role gets 404 like another municipality (HIDDEN):

@@ -109,11 +109,30 @@ def test_no_role_at_all_gets_404_and_anonymous_the_login_page(world, name):
     assert response.status_code == 302 and "next=" in response["Location"]
 
 
-def test_the_older_decision_pages_still_answer_403_to_a_wrong_role(world):
-    """Only the caseworker's new pages hide themselves; «Nytt vedtak» and the status page
-    keep the documented 403 (docs/reference/cases.md)."""
-    url = reverse("cases:decision_new", kwargs={"external_id": world.person.external_id})
-    assert client_for(world, "leder").get(url).status_code == 403
+def test_the_older_decision_pages_answer_404_to_a_wrong_role_by_get_and_post(world):
+    """«Nytt vedtak», the decision page and the status page hide themselves from a user of the
+    municipality without the role, as the caseworker's new pages do (docs/reference/cases.md):
+    the same 404 as for an id that does not exist, and a POST changes nothing."""
+    from losen.apps.cases.models import ServiceDecision, StatusChange
+    from losen.apps.persons.models import CareRelation
+
+    from .conftest import make_decision
+
+    decision = make_decision(world)
+    # A care relation, so the role alone is what is wrong.
+    CareRelation.objects.create(person=world.person, user=world.users["leder"])
+    leader = client_for(world, "leder")
+    new = reverse("cases:decision_new", kwargs={"external_id": world.person.external_id})
+    detail = reverse("cases:decision", kwargs={"external_id": decision.external_id})
+    status = reverse("cases:decision_status", kwargs={"external_id": decision.external_id})
+    for url in (new, detail, status):
+        assert leader.get(url).status_code == 404, url
+    count = ServiceDecision.objects.count()
+    assert leader.post(new, {"service": "praktisk-bistand"}).status_code == 404
+    assert ServiceDecision.objects.count() == count
+    changes = StatusChange.objects.filter(decision=decision).count()
+    assert leader.post(status, {"status": "avsluttet", "note": "x"}).status_code == 404
+    assert StatusChange.objects.filter(decision=decision).count() == changes
 
 
 def test_the_waiting_list_names_the_place_above_by_its_reference(world):

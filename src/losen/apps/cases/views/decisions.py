@@ -9,7 +9,6 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from losen.apps.accounts.access import member_required
 from losen.apps.accounts.models import Role
 from losen.apps.common.locking import save_locked
 from losen.apps.persons.access import access_person_for_user
@@ -27,7 +26,7 @@ def _is_caseworker(request) -> bool:
     return Role.SAKSBEHANDLER in set(request.roles)
 
 
-@member_required(Role.SAKSBEHANDLER)
+@casework_required(*CASEWORKER)
 def decision_new(request, external_id):
     person = access_person_for_user(request, external_id, purpose="cases:decision-new")
     form = DecisionForm(request.POST or None, municipality=request.municipality)
@@ -47,7 +46,7 @@ def decision_new(request, external_id):
     return render(request, "cases/decision_form.html", {"form": form, "person": person})
 
 
-@member_required(*READ_ROLES)
+@casework_required(*READ_ROLES)
 def decision_detail(request, external_id):
     decision = access_decision_for_user(request, external_id, purpose="cases:decision")
     return _detail_page(request, decision)
@@ -105,7 +104,7 @@ def _detail_page(request, decision, *, place_form=None):
     )
 
 
-@member_required(Role.SAKSBEHANDLER)
+@casework_required(*CASEWORKER)
 def decision_status(request, external_id):
     decision = access_decision_for_user(request, external_id, purpose="cases:decision-status")
     form = StatusForm(request.POST or None, decision=decision)
