@@ -6,7 +6,7 @@ ratios use the best times, which are the least disturbed by other load. Each req
 a PASS, FAIL or SKIPPED line where it is measured and again in a summary at the end; the exit
 code is 1 when one fails (docs/reference/decision-engine.md).
 
-Targets from issue 3:
+Targets (each printed as a requirement):
 * weighted sum, 1 000 000 × 12: ≤ 1.5 × bare numpy (normalise, multiply, argsort) and ≥ 4 ×
   faster than the fastest of scikit-criteria and pymcdm;
 * TOPSIS, same matrix and targets against their TOPSIS;
@@ -427,7 +427,7 @@ def main(argv: list[str] | None = None) -> int:
         f"total {time.perf_counter() - started:.0f} s"
     )
     results["peak_rss_mib"] = peak_rss
-    print("Requirements of issue 3 (best times on a shared machine; see the rows above):")
+    print("Requirements (best times on a shared machine; see the rows above):")
     for entry in results["verdicts"]:
         print(f"  {entry['verdict']:<7} {entry['requirement']} ({entry['measured']})")
     if args.json:

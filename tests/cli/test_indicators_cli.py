@@ -1,10 +1,12 @@
 """``losen indicators``: import, export, template, fetch and profile, as a user runs them.
 
-Real fixtures are read in ../shared/data (skip with the reason when absent). ``fetch`` runs
-against recorded responses through a fake transport, since there is no internet here: the
-metadata response is the 12367 dataset with no values, which is what PxWebApi v2 ``/metadata``
-returns (data.md §1.1), and FHI's ``/dimension`` answer is built from the categories of FHI's
-documented example (data.md §3).
+Real fixtures are the public SSB and FHI files described in tests/domain/indicators/shared_data.py
+(skipped with the reason when absent). ``fetch`` runs against recorded responses through a fake
+transport, since there is no internet here: the metadata response is the 12367 dataset with no
+values, which is what PxWebApi v2 ``/metadata`` returns (SSB's API user guide,
+https://www.ssb.no/api/api-mot-statistikkbanken--brukerveiledning), and FHI's ``/dimension``
+answer is built from the categories of FHI's documented example
+(https://github.com/folkehelseinstituttet/Fhi.Statistikk.OpenAPI).
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """A municipality against its KOSTRA group and the country, over years; statuses stay statuses.
 
-Fixture: ../shared/data/ssb_jsonstat2_12367_kostra_regnskap.json (KOSTRA 12367: 3001 Halden,
-EKG16, EKG17, EAK; many cells are ':' suppressed or '.' cannot occur).
+Fixture (a real-data file, see tests/domain/indicators/shared_data.py):
+ssb_jsonstat2_12367_kostra_regnskap.json (KOSTRA 12367: 3001 Halden, EKG16, EKG17, EAK; many
+cells are ':' suppressed or '.' cannot occur).
 """
 
 from __future__ import annotations

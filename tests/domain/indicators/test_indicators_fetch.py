@@ -1,10 +1,12 @@
 """The PxWebApi/FHI client through a fake transport that replays recorded responses.
 
-Recorded responses: ../shared/data/ssb_jsonstat2_12367_kostra_regnskap.json (SSB data response)
-and fhi_jsonstat2_example_befolkningsvekst.json (FHI); the metadata responses are the same
-datasets with no values, which is what PxWebApi v2 ``/metadata`` returns (data.md §1.1). Request
-bodies are compared with SSB's and FHI's own examples (ssb_v1_query_07459_example.json,
-fhi_data_query_example.json). Limits: 30 requests a minute and 800 000 cells (data.md §1.1).
+Recorded responses (a real-data file, see tests/domain/indicators/shared_data.py):
+ssb_jsonstat2_12367_kostra_regnskap.json (SSB data response) and
+fhi_jsonstat2_example_befolkningsvekst.json (FHI); the metadata responses are the same datasets
+with no values, which is what PxWebApi v2 ``/metadata`` returns. Request bodies are compared with
+SSB's and FHI's own examples (ssb_v1_query_07459_example.json, fhi_data_query_example.json).
+Limits: 30 requests a minute and 800 000 cells (SSB's API user guide,
+https://www.ssb.no/api/api-mot-statistikkbanken--brukerveiledning).
 """
 
 from __future__ import annotations

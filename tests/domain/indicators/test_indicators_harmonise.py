@@ -1,10 +1,10 @@
 """Series on today's borders: counts summed over mergers and shared out by stated weights,
 ratios recomputed from harmonised parts or marked not comparable; statuses carry through.
 
-Cases from the issue: 0104 Moss + 0136 Rygge → 3002 (2020) → 3103 (2024); 1507 Ålesund →
-1508 Ålesund + 1580 Haram (2024); 1850 Tysfjord → 1806 Narvik + 1875 Hamarøy (2020);
-5012 Snillfjord → 5055 Heim + 5056 Hitra + 5059 Orkland (2020). Weights from
-../shared/data/csdata_norway_municipality_redistricting.csv (0.5/0.5 and 0.35/0.35/0.3).
+Cases: 0104 Moss + 0136 Rygge → 3002 (2020) → 3103 (2024); 1507 Ålesund → 1508 Ålesund + 1580
+Haram (2024); 1850 Tysfjord → 1806 Narvik + 1875 Hamarøy (2020); 5012 Snillfjord → 5055 Heim +
+5056 Hitra + 5059 Orkland (2020). Weights from csdata_norway_municipality_redistricting.csv (a
+real-data file, see tests/domain/indicators/shared_data.py): 0.5/0.5 and 0.35/0.35/0.3.
 """
 
 from __future__ import annotations

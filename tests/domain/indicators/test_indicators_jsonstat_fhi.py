@@ -1,8 +1,9 @@
 """JSON-stat 2.0 as FHI's Statistikk API returns it: array index, role null, status "".
 
-Fixture: ../shared/data/fhi_jsonstat2_example_befolkningsvekst.json, FHI's documented response
-example (folkehelseinstituttet/Fhi.Statistikk.OpenAPI README); data.md §7 expects
-Oslo 2020 = 3516 and Viken 2021 = 16846.
+Fixture (a real-data file, see tests/domain/indicators/shared_data.py):
+fhi_jsonstat2_example_befolkningsvekst.json, FHI's documented response example
+(https://github.com/folkehelseinstituttet/Fhi.Statistikk.OpenAPI, README), which gives Oslo 2020
+= 3516 and Viken 2021 = 16846.
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """JSON-stat 2.0 as SSB's PxWebApi returns it: object index, sparse status object, no role.geo.
 
-Fixture: ../shared/data/ssb_jsonstat2_12367_kostra_regnskap.json (real SSB response for KOSTRA
-table 12367; data.md §1.3 gives value[0] = 1943974 for EAK, A, 100, AGD4, 2015).
+Fixture (a real-data file, see tests/domain/indicators/shared_data.py):
+ssb_jsonstat2_12367_kostra_regnskap.json (a real SSB response for KOSTRA table 12367,
+https://www.ssb.no/statbank/table/12367; value[0] = 1943974 for EAK, A, 100, AGD4, 2015).
 """
 
 from __future__ import annotations

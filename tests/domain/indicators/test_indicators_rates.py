@@ -1,7 +1,8 @@
 """Rates per 1 000 inhabitants from table 07459 with age-band denominators.
 
-Fixture: ../shared/data/ssb_07459_population_by_age_2024_kcodes.csv (SSB 07459, 1 January 2024,
-national sum 5 550 203; Oslo 717 710 per derived_population_2024_total_by_municipality.csv).
+Fixture (a real-data file, see tests/domain/indicators/shared_data.py):
+ssb_07459_population_by_age_2024_kcodes.csv (SSB 07459, 1 January 2024, national sum 5 550 203;
+Oslo 717 710 per derived_population_2024_total_by_municipality.csv).
 """
 
 from __future__ import annotations

@@ -1,9 +1,10 @@
 """The municipality registry across the 2020 and 2024 reforms, from KLASS 131 changes, checked
 against SSB's KommSummer grouping (codes as strings, never names).
 
-Fixtures: ../shared/data/klass_131_changes_2008_2024.json (KLASS /changes),
-ssb_kommsummer_1994_2024.csv (KommSummer), derived_municipalities_2024.csv and
-derived_municipalities_2020_2023.csv (data.md §4: 422 → 356 in 2020, 356 → 357 in 2024).
+Fixtures (a real-data file, see tests/domain/indicators/shared_data.py):
+klass_131_changes_2008_2024.json (KLASS /changes), ssb_kommsummer_1994_2024.csv (KommSummer),
+derived_municipalities_2024.csv and derived_municipalities_2020_2023.csv (422 → 356
+municipalities in 2020, 356 → 357 in 2024).
 """
 
 from __future__ import annotations

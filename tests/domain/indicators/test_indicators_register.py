@@ -1,7 +1,8 @@
 """The municipality register the imports check region codes against.
 
 The shipped ``data/kommuneregister.json`` is SSB's KommSummer grouping in compact form; where
-the real grouping is at hand (../shared/data, skipped otherwise) it must be exactly what
+the real grouping is at hand (a real-data file, see shared_data.py; skipped otherwise) it must
+be exactly what
 :func:`register_data_from_kommsummer` makes of it.
 """
 

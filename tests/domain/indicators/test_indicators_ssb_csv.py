@@ -1,8 +1,9 @@
 """SSB Statistikkbanken CSV export: ISO-8859-1, ``;``, CRLF, a title line, labels with codes.
 
-Fixture: ../shared/data/ssb_07459_population_by_age_2024_kcodes.csv, a real export of table 07459
-(population 1 January 2024 by KommSummer region and single-year age); SOURCES.md gives 38 160
-data rows, 360 regions and a national sum of 5 550 203;
+Fixture (a real-data file, see tests/domain/indicators/shared_data.py):
+ssb_07459_population_by_age_2024_kcodes.csv, a real export of table 07459
+(https://www.ssb.no/statbank/table/07459: population 1 January 2024 by KommSummer region and
+single-year age) with 38 160 data rows, 360 regions and a national sum of 5 550 203;
 derived_population_2024_total_by_municipality.csv gives Oslo 717 710 and Bergen 291 940.
 """
 

@@ -82,7 +82,7 @@ def test_phq9_worked_example():
 
 
 def test_phq9_item9_flags_even_at_total_one():
-    """Item 9 above 0 raises `suicidal-ideation` whatever the total (brief §6.1, §8.3): a total
+    """Item 9 above 0 raises `suicidal-ideation` whatever the total (Kroenke et al. 2001): a total
     of 1 in the minimal band still carries the flag, naming item 9."""
     result = score_answers(REGISTRY["phq-9"], [0, 0, 0, 0, 0, 0, 0, 0, 1])
     assert result.total == 1
@@ -125,7 +125,7 @@ def test_audit_items_9_and_10_take_only_0_2_4(value):
 
 def test_audit_flags():
     """AUDIT ≥ 20 flags possible dependence; item 6 above 0 flags morning drinking; item 9 = 4
-    flags an injury in the last year (brief §6.3)."""
+    flags an injury in the last year (Babor et al., AUDIT manual, WHO 2001)."""
     result = score_answers(REGISTRY["audit"], [4, 4, 4, 2, 0, 1, 0, 1, 4, 0])
     assert result.total == 20
     assert [flag.code for flag in result.flags] == [

@@ -1,6 +1,7 @@
 """The decision table is monotone over its whole input space.
 
-"More severe or longer lasting never yields a lower pathway" (issue 4). We check the stronger
+"More severe or longer lasting never yields a lower pathway" (docs/reference/pathways.md,
+"Monotone by construction and by test"). We check the stronger
 statement for every ordinal input (severity, expected duration, function loss, each risk, trend,
 psychosis): raising any of them, with the yes/no inputs held fixed, never lowers the pathway,
 never weakens the specialist contact and never removes the call for acute help.

@@ -50,7 +50,8 @@ def table_from_label(label: str | None) -> str | None:
 def vintage_for(region_code: str, period: str) -> str:
     """Return the year whose borders a region code refers to.
 
-    SSB's ``K-`` codes are KommSummer groups on 2024 borders (data.md §4). Other codes are taken
+    SSB's ``K-`` codes are KommSummer groups on 2024 borders (the ``agg_KommSummer`` code list of
+    table 07459, https://www.ssb.no/statbank/table/07459). Other codes are taken
     to be the codes in force in the observation's own year, which is how SSB and FHI publish
     (a 2019 figure for 0104 Moss is on 2019 borders).
     """

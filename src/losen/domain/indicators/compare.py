@@ -1,7 +1,9 @@
 """Compare a municipality with its KOSTRA group and the country, year by year.
 
 Landet (``EAK``) and KOSTRA-group (``EKG01``–``EKG17``) figures are SSB's own estimates and are
-used as published, never recomputed from our sums (data.md §2.2). A difference is given only
+used as published, never recomputed from our sums (SSB weights them; see the notes to the
+KOSTRA tables in Statistikkbanken, e.g. https://www.ssb.no/statbank/table/12367). A difference
+is given only
 when both figures are numbers; a suppressed or missing figure stays what it is. KOSTRA groups
 were redrawn in 2020 (a break between 2019 and 2020); the caller passes the group that applies.
 """

@@ -1,7 +1,9 @@
 """A client for SSB's PxWebApi (v2 and v1) and FHI's Statistikk API, within their limits.
 
-The limits (data.md §1.1 and §3): SSB allows 30 requests a minute per IP and 800 000 cells per
-extract; FHI states no limits, so the same cautious ones are used. The client
+The limits: SSB allows 30 requests a minute per IP and 800 000 cells per extract (SSB's API
+user guide, https://www.ssb.no/api/api-mot-statistikkbanken--brukerveiledning, and the v2
+``/config`` answer); FHI's Statistikk API (https://statistikk-data.fhi.no/swagger/index.html)
+states no limits, so the same cautious ones are used. The client
 
 1. reads the table's metadata and expands the selection (``*``, ``top(n)``, explicit codes),
    refusing unknown codes before asking for any data;

@@ -1,6 +1,8 @@
 """Show a series on today's municipal borders, saying how each figure was made.
 
-The rules (data.md §4, "Harmonisation strategies"):
+The rules (following how SSB builds comparable series: its KommSummer grouping maps every code
+used since 1994 to today's municipality, https://www.ssb.no/klass/klassifikasjoner/131 lists the
+changes):
 
 * **Counts** (persons, årsverk, 1000 kr) are summed over merged units, and split units are shared
   out by stated weights; a figure that rests on a weight is marked ``estimated``.

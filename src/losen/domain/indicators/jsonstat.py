@@ -38,7 +38,8 @@ from losen.domain.indicators.register import RegionRegister, default_register
 
 FORMAT = "jsonstat2"
 
-#: Region dimensions by id, for when ``role.geo`` is missing (SSB KOSTRA tables, data.md §1.3).
+#: Region dimensions by id, for when ``role.geo`` is missing (SSB's KOSTRA tables name theirs
+#: ``KOKkommuneregion0000`` and give no ``role.geo``).
 REGION_DIMENSIONS = (
     "Region",
     "KOKkommuneregion0000",

@@ -1,10 +1,10 @@
 """Rates per 1 000 inhabitants, with the population of a named age band as denominator.
 
 Population comes from SSB table 07459 (population 1 January by region, sex and single-year age;
-data.md §2.1), read by any of our readers. Age categories are read from the code (``"000"``,
-``"105+"``) or the label (``"0 years"``, ``"105 years or older"``, ``"80 år"``). Every other
-dimension (sex) is summed. A band counts only if every single year of it is present; otherwise
-the denominator is missing, never a partial sum.
+https://www.ssb.no/statbank/table/07459), read by any of our readers. Age categories are read
+from the code (``"000"``, ``"105+"``) or the label (``"0 years"``, ``"105 years or older"``,
+``"80 år"``). Every other dimension (sex) is summed. A band counts only if every single year of
+it is present; otherwise the denominator is missing, never a partial sum.
 """
 
 from __future__ import annotations
@@ -36,8 +36,8 @@ TOP_AGE = 105
 class AgeBand:
     """An age band, both ends included; ``high=None`` means "and older".
 
-    The bands data.md §7 names for per-capita figures: 0–17, 18–66, 67–79, 80+; KOSTRA's rus
-    figures use 18–66 (table 12228).
+    The bands Losen uses for per-capita figures: 0–17, 18–66, 67–79, 80+; KOSTRA's rus figures
+    use 18–66 (SSB table 12228, https://www.ssb.no/statbank/table/12228).
     """
 
     low: int

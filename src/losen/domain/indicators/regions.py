@@ -2,10 +2,12 @@
 
 Built from SSB's KLASS classification 131 change list (``/changes``: ``oldCode → newCode`` on a
 date; several old codes to one new code is a merger, one old code to several new codes is a split;
-data.md §4) and the list of today's municipalities, and checked against SSB's KommSummer grouping
+https://www.ssb.no/klass/klassifikasjoner/131) and the list of today's municipalities, and checked
+against SSB's KommSummer grouping
 (``agg_KommSummer``, which maps every code used since 1994 to a 2024 municipality, or to ``K.Rest``
 when the old unit was split). Codes are compared as strings, never by name: names differ between
-SSB, FHI and KLASS (data.md §3).
+SSB, FHI and KLASS (Sami double names in particular, and SSB's ISO-8859-1 CSV exports degrade
+letters such as š to s).
 
 How a code of year *Y* reaches today's codes (:meth:`MunicipalityRegistry.map_to_current`):
 
@@ -47,7 +49,7 @@ class CodeChange:
     """One record of KLASS 131 ``/changes``.
 
     A missing ``old_code`` means ``new_code`` began on ``occurred``; a missing ``new_code`` means
-    ``old_code`` ended (KLASS API guide, data.md §4).
+    ``old_code`` ended (SSB's KLASS API guide, https://data.ssb.no/api/klass/v1/api-guide.html).
     """
 
     old_code: str | None

@@ -24,8 +24,9 @@ column               required  meaning
 \\* each row needs ``verdi`` or ``status`` (or both, for a provisional ``*`` figure).
 Lines starting with ``#`` are comments (exports put the attribution there). The separator may be
 ``;``, ``,`` or a tab. The kinds in :data:`TEMPLATE_KINDS` prescribe dimension columns and check
-their values; the IS-24/8 columns follow SINTEF's reporting (data.md §5: årsverk by target group,
-measure type and education), BrukerPlan's follow
+their values; the IS-24/8 columns follow SINTEF's yearly report for Helsedirektoratet on
+municipal mental health and substance use work (årsverk by target group, measure type and
+education), BrukerPlan's follow
 KORFOR's aggregated results (group, domain, colour).
 """
 

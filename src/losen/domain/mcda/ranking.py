@@ -1,6 +1,7 @@
 """Ranking alternatives: weighted sum and TOPSIS on a numpy decision matrix.
 
-Conventions (stated because libraries differ on them, see anchors §1.9 and §C.2):
+Conventions (stated because libraries differ on them: scikit-criteria, pymcdm and others
+normalise, break ties and treat equal columns each in their own way):
 
 * Weights are divided by their sum, so only their ratios matter.
 * **Weighted sum** (simple additive weighting, SAW): each criterion is mapped linearly onto

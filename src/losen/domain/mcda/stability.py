@@ -1,11 +1,11 @@
 """Weight stability: how far can one weight move before the winner changes?
 
 For each criterion ``j`` we move its weight ``t`` over [0, 1] and rescale the other weights
-proportionally so they keep their ratios and the sum stays 1 (the "one-way sensitivity" used
-in M-MACBETH and Hiview, see anchors §1.2–1.3). When every other weight is zero, the rest is
-spread equally. The result is the interval of ``t`` around the current weight within which
-the first-ranked alternative (the first listed when several share rank 1) still scores at
-least as high as every other alternative.
+proportionally so they keep their ratios and the sum stays 1 (the "one-way sensitivity" used in
+M-MACBETH, https://m-macbeth.com/about/, and Hiview). When every other weight is zero, the rest is
+spread equally. The result is the interval of ``t`` around the current weight within which the
+first-ranked alternative (the first listed when several share rank 1) still scores at least as high
+as every other alternative.
 
 * Weighted sum: each score is linear in ``t``, ``s_i(t) = t v_ij + (1 - t) R_i``, so the
   interval is exact: the intersection of one half-line per rival.

@@ -17,7 +17,8 @@ constraints faster than CBC through PuLP. HiGHS's presolve is switched off: on t
 (seeds 5 and 6 of ``benchmarks.decision_engine.portfolio_instance``) it made the proof about
 5.5 times slower (18.4 s against 3.4 s, and 22.6 s against 4.1 s, scipy 1.17 on the shared
 2-core machine). An earlier, unrepeated measurement found highspy 1.15.1 with presolve no
-faster than scipy's copy. anchors §2.4 lists the alternatives considered.
+faster than scipy's copy. The alternatives considered were highspy, OR-Tools (CP-SAT) and
+PuLP (which from version 4 no longer bundles CBC).
 
 Mandatory candidates are never dropped to make the budget fit: when they cannot all be funded
 the answer is ``infeasible`` with the reason in plain words (PBMA-style marginal analysis,
