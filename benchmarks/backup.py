@@ -1,6 +1,6 @@
 """Backup and restore of a large database: memory stays under 500 MB for 4 million rows.
 
-Issue 11, line 7: a backup streams (memory stays under 500 MB for 4 million rows) and restores
+The requirement: a backup streams (memory stays under 500 MB for 4 million rows) and restores
 into an empty database, with the audit chain valid.
 
 What runs, in one command (``.venv/bin/python -m benchmarks --only backup``):

@@ -1,6 +1,6 @@
 """Management information benchmarks: a national table imported, and a dashboard page served.
 
-Issue 5, line 7: a national table (357 municipalities × 25 years × 40 contents codes) imports
+The requirement: a national table (357 municipalities × 25 years × 40 contents codes) imports
 in under 20 s on SQLite and on PostgreSQL, and the dashboard page for one municipality answers
 in under 200 ms.
 

@@ -1,6 +1,6 @@
 """Fifty people at once: logged-in users reading and writing, and the public answering.
 
-Issue 11, line 6: 50 concurrent logged-in users through a mix of reading and writing pages
+The requirement: 50 concurrent logged-in users through a mix of reading and writing pages
 for 60 s, on SQLite and on PostgreSQL, with 0 errors (no 5xx, no «database is locked») and
 p50/p95/p99 printed; a long import running beside the load causes no error and no page waits
 more than 2 s.

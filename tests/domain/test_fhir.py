@@ -110,7 +110,7 @@ def test_response_refuses_a_result_from_another_instrument():
 
 
 def test_restricted_instruments_are_not_exported():
-    """Brief §8.4: FHIR export "licence permitting"; a restricted licence stops it."""
+    """FHIR export only where the instrument's licence permits it: a restricted licence stops it."""
     definition = DEFINITIONS["phq-9"]
     restricted = dataclasses.replace(
         definition, licence=dataclasses.replace(definition.licence, code=LicenceCode.RESTRICTED)

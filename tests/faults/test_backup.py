@@ -1,6 +1,6 @@
 """Backups under faults and load: a kill in the middle, and writers that do not stop.
 
-Issue 11, lines 4 and 7, on SQLite and on PostgreSQL (the ``deployment`` fixture: the demo in a
+On SQLite and on PostgreSQL (the ``deployment`` fixture: the demo in a
 database of its own, ``losen`` run as separate processes).
 
 * ``losen backup`` killed with SIGKILL half-way through writing: no file appears under the

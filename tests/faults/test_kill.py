@@ -1,6 +1,6 @@
 """SIGKILL in the middle of an import and of a decision leaves the database as it was.
 
-Issue 11, line 4. The import is ``losen indicators import`` itself, killed once its progress
+The import is ``losen indicators import`` itself, killed once its progress
 bar says it is storing rows (inside its one transaction). The decision is the caseworker's
 service (the same code path as the web form's POST in a gunicorn worker), killed at the worst
 moment: after the decision row and its audit entry are written, before the commit. After each

@@ -252,7 +252,7 @@ def test_docx_has_every_section_of_the_guideline_at_every_level_of_detail(
     for handling in case.handlings.all():
         assert handling.note in paragraphs
     tables = [[c.text for c in t.rows[0].cells] for t in document.tables]
-    # Evidence table (§10.4 item 12) and indicator table with source, period and status (15).
+    # The evidence table, and the indicator table with source, period and status.
     assert ["Tiltak", "Kunnskapsgrunnlag", "Nytte", "Alvorlighet", "Ressurs"] in tables
     assert ["Indikator", "Kilde", "Periode", "Verdi", "Status"] in tables
     cells = "\n".join(c.text for t in document.tables for r in t.rows for c in r.cells)

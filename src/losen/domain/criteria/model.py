@@ -266,7 +266,7 @@ class SubAssessment:
     Attributes:
         part: Part id (e.g. ``overlevelse``).
         level: Label on the part's scale.
-        reasoning: Why this level (required: the narrative is authoritative, §10.1).
+        reasoning: Why this level (required: the written narrative is what counts).
         uncertainty: Label on the ``usikkerhet`` scale.
         amount: The quantity in the part's unit, when it has one (e.g. NOK per year).
         breakdown: Optional split of ``amount``, e.g. person-years by profession.
