@@ -10,7 +10,7 @@ What runs, in one command (``.venv/bin/python -m benchmarks --only indicators``)
    directory: table 12209, dimensions ``KOKkommuneregion0000`` × ``ContentsCode`` × ``Tid``,
    the 357 municipality codes plus the country (``EAK``) and the 17 KOSTRA groups, so the
    dashboard has something to compare with (375 regions × 40 contents codes × 25 years =
-   375 000 cells, a little more than the issue asks), with decimals, units and a sparse
+   375 000 cells, a little more than the requirement), with decimals, units and a sparse
    ``status`` (``:`` suppressed, ``..`` missing) as SSB publishes them. The figures are
    invented by a seeded generator; they are not statistics.
 2. For each database (SQLite in the temporary directory; PostgreSQL at ``--postgres-url`` in a
@@ -19,7 +19,7 @@ What runs, in one command (``.venv/bin/python -m benchmarks --only indicators``)
    imports the file with :func:`losen.apps.insight.services.import_file`, the service
    ``losen indicators import`` calls, with the command's progress bar. It then imports the
    same file again (nothing may change), then a revised file (a new update date on every
-   cell, as in SSB's 15 June revision; timed for information, the issue sets no limit, but every
+   cell, as in SSB's 15 June revision; timed for information, with no limit set, but every
    value must be replaced and the earlier ones kept; ``--no-revision`` skips it), and times
    the dashboard (``/styringsinformasjon/``)
    for a leader of one municipality (code 4601, compared with ``EKG12`` and ``EAK``) with
@@ -359,7 +359,7 @@ def report(result: dict, verdicts: list[dict]) -> None:
             f"    import of a revised table (new update date on every cell): "
             f"{result['revised_s']:.2f} s, {result['revised']} revised; afterwards "
             f"{result['rows_after_revision']} rows, {result['current_after_revision']} current, "
-            f"{result['linked']} linked to their successor (no limit in the issue)"
+            f"{result['linked']} linked to their successor (no limit set)"
         )
     print(
         f"    dashboard for {OWN_CODE}: cold (first request) {result['cold_ms']:.1f} ms; "

@@ -16,7 +16,7 @@ portfolio → cuts → checklist → missing items), rendered. One command
    the :class:`~losen.apps.priorities.overview.CaseOverview` parts the case page uses,
    without a request or a template, so the ratio shows what the page adds around it.
 
-There are no limits to pass in this suite (the issue asks that it be reported); the exit
+There are no limits to pass in this suite (it is reported for information); the exit
 code is 0 unless the child fails.
 """
 
