@@ -104,12 +104,14 @@ def test_malformed_file_stores_nothing_and_names_the_place():
 
 
 def test_a_failure_while_writing_rolls_back_everything(monkeypatch):
-    """If the database fails half-way, the rows already written are rolled back too."""
+    """If the database fails half-way, the rows already written are rolled back too (on
+    SQLite, whose chunks are transactions of their own, the staged ones are deleted)."""
     import contextlib
 
     from losen.apps.insight import services
 
     monkeypatch.setattr(services, "INSERT_CHUNK", 100)
+    monkeypatch.setattr(services, "STAGE_CHUNK", 100)
     original = services._row_writer
     calls = []
 
@@ -267,6 +269,7 @@ def test_progress_is_reported_up_to_done(monkeypatch):
     from losen.apps.insight import services
 
     monkeypatch.setattr(services, "INSERT_CHUNK", 300)
+    monkeypatch.setattr(services, "STAGE_CHUNK", 300)  # SQLite's chunks
     steps = []
     _import(KOSTRA, progress=steps.append)
     phases = [s.phase for s in steps]

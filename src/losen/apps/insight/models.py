@@ -30,8 +30,26 @@ class ImportMethod(models.TextChoices):
     DEMO = "demo", _("demodata")
 
 
+class BatchState(models.TextChoices):
+    """Where an import is. Only SQLite imports pass through the first two (see
+    :func:`losen.apps.insight.services._staged_write_steps`); PostgreSQL's are complete at once.
+    """
+
+    #: Its rows are being written, not current, seen by no reader.
+    STAGING = "staging", _("lagres")
+    #: It is decided and audited; its rows are being made current, in short transactions.
+    PUBLISHING = "publishing", _("tas i bruk")
+    #: Every row of it is in place: the only state readers and lists see.
+    COMPLETE = "complete", _("ferdig")
+
+
 class ImportBatch(models.Model):
-    """One successful import: who, when, which file, and what it changed."""
+    """One import: who, when, which file, and what it changed.
+
+    Lists and pages show only ``COMPLETE`` batches; an unfinished one (``STAGING`` or
+    ``PUBLISHING``) also claims its tables against another import, while its ``owner`` lives
+    and its ``heartbeat_at`` is fresh.
+    """
 
     external_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     municipality = models.ForeignKey(
@@ -62,6 +80,13 @@ class ImportBatch(models.Model):
     created_count = models.PositiveIntegerField()
     revised_count = models.PositiveIntegerField()
     unchanged_count = models.PositiveIntegerField()
+    state = models.CharField(
+        max_length=10, choices=BatchState.choices, default=BatchState.COMPLETE, db_index=True
+    )
+    #: ``host:pid`` of the process writing an unfinished batch.
+    owner = models.CharField(max_length=200, blank=True)
+    #: When the process writing an unfinished batch last showed it was still at work.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-imported_at", "-id"]

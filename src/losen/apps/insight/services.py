@@ -1,9 +1,11 @@
 """Importing, exporting and attaching indicator figures: every write is atomic and audited.
 
 An import reads the whole file with the domain's :func:`~losen.domain.indicators.parse` and
-checks that every observation fits the table before it writes anything; then it writes in one
-transaction, so a file is stored whole or not at all. See :mod:`.models` for the scope
-(national or one municipality's) and the history kept on revision.
+checks that every observation fits the table before it writes anything; a file is stored whole
+or not at all. On PostgreSQL it writes in one transaction. On SQLite, whose one write lock
+every page that writes needs too, it writes its rows unseen in short transactions and then
+makes them current (see "SQLite: staged, then published" below). See :mod:`.models` for the
+scope (national or one municipality's) and the history kept on revision.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ import datetime as dt
 import hashlib
 import json
 import operator
+import os
+import socket
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -26,7 +30,7 @@ from losen.apps.audit.models import Action
 from losen.apps.audit.services import record
 from losen.domain import indicators as ind
 
-from .models import ComparisonProfile, ImportBatch, ImportMethod, StoredObservation
+from .models import BatchState, ComparisonProfile, ImportBatch, ImportMethod, StoredObservation
 
 #: Rows per UPDATE or multi-row INSERT: within SQLite's and PostgreSQL's parameter limits.
 WRITE_BATCH = 500
@@ -418,11 +422,10 @@ def _lock_tables(scope: str, tables: Sequence[str]) -> None:
     PostgreSQL: a transaction-level advisory lock per (scope, table), tried without waiting, in
     sorted order (two imports of overlapping tables cannot deadlock); released at commit or
     rollback. Without it two imports of the same table read the same current rows and both
-    insert the new ones, and the second fails on the unique index of current rows. SQLite:
-    the import's transaction begins with ``IMMEDIATE`` (the settings), so it holds the
-    database's only write lock already and a second import waits at its ``BEGIN`` (for the
-    busy timeout, then :func:`_store_steps` tries again until its deadline); nothing more is
-    needed here.
+    insert the new ones, and the second fails on the unique index of current rows. SQLite
+    does not come here: its imports claim their tables with an unfinished batch
+    (:func:`_claim`), and a second import tries again until its deadline
+    (:func:`_store_steps`).
     """
     if connection.vendor != "postgresql":
         return
@@ -508,7 +511,118 @@ def _store_steps(
             return _busy_outcome(data_format, tables, total)
 
 
-def _write_steps(
+def _write_steps(*, municipality, **kwargs):
+    """Write an import: in one transaction on PostgreSQL, staged then published on SQLite."""
+    if connection.vendor == "sqlite":
+        return (yield from _staged_write_steps(municipality=municipality, **kwargs))
+    return (yield from _one_transaction_steps(municipality=municipality, **kwargs))
+
+
+def _diff(observations, hashes, current) -> tuple[list[tuple[str, int, int, int | None]], int]:
+    """What to write against the current rows: (key hash, position in the file, ordinal, id of
+    the row it replaces or None) for each new or changed observation, and how many are
+    unchanged."""
+    to_write: list[tuple[str, int, int, int | None]] = []
+    unchanged = 0
+    get = current.get
+    for position, digest in enumerate(hashes):
+        existing = get(digest)
+        if existing is None:
+            to_write.append((digest, position, position, None))
+        elif existing[2] == _comparable(observations[position]):
+            unchanged += 1
+        else:
+            to_write.append((digest, position, existing[1], existing[0]))
+    return to_write, unchanged
+
+
+def _refusal(data_format, observations, hashes, current, to_write) -> ImportOutcome | None:
+    """The outcome refusing the import when it would blank stored figures or holds none."""
+    total = len(observations)
+    blanked = sum(
+        1
+        for _digest, position, _ordinal, replaces in to_write
+        if replaces is not None
+        and _is_empty(observations[position])
+        and current[hashes[position]][2][0]
+    )
+    if blanked:
+        return ImportOutcome(
+            data_format,
+            problems=(
+                _(
+                    "Importen ville tømt %(count)s lagrede tall: fila har disse "
+                    "observasjonene uten verdi og uten status. Ingenting er lagret. Rett "
+                    "fila, eller la observasjonene uten tall være ute av den."
+                )
+                % {"count": blanked},
+            ),
+            in_file=total,
+        )
+    if all(map(_is_empty, observations)):
+        return ImportOutcome(
+            data_format,
+            problems=(
+                _(
+                    "Ingen av de %(count)s observasjonene i fila har en verdi eller en "
+                    "status; ingenting er lagret."
+                )
+                % {"count": total},
+            ),
+            in_file=total,
+        )
+    return None
+
+
+def _batch_fields(
+    *,
+    actor,
+    municipality,
+    now,
+    method,
+    file_name,
+    sha256,
+    data_format,
+    source_option,
+    sources,
+    tables,
+    total,
+) -> dict[str, Any]:
+    return {
+        "municipality": municipality,
+        "imported_by": actor if getattr(actor, "pk", None) else None,
+        "actor_label": getattr(actor, "username", "") or "system",
+        "imported_at": now,
+        "method": method,
+        "file_name": file_name[:255],
+        "sha256": sha256,
+        "format": data_format,
+        "source_option": source_option,
+        "sources": sources,
+        "tables": tables,
+        "observations_in_file": total,
+    }
+
+
+def _record_import(actor, batch, municipality, data_format, sha256, tables) -> None:
+    record(
+        actor=actor,
+        action=Action.CREATE,
+        target=batch,
+        municipality=municipality,
+        details={
+            "format": data_format,
+            "sha256": sha256,
+            "tables": tables,
+            "in_file": batch.observations_in_file,
+            "created": batch.created_count,
+            "revised": batch.revised_count,
+            "unchanged": batch.unchanged_count,
+        },
+    )
+
+
+def _one_transaction_steps(
     *,
     actor,
     observations: Sequence[ind.Observation],
@@ -524,54 +638,20 @@ def _write_steps(
     sources: list[str],
     tables: list[str],
 ):
+    """The import in one transaction (PostgreSQL): readers see it whole at the commit.
+
+    PostgreSQL's readers never wait for a writer (MVCC), and the advisory lock of
+    :func:`_lock_tables` is the only lock another import needs, so the transaction may last
+    as long as the writing does.
+    """
     total = len(observations)
     with _large_write_cache(), transaction.atomic():
         _lock_tables(scope, tables)
         current = _current_rows(municipality, sources, tables)
-        # (key hash, position in the file, ordinal, id of the row it replaces or None)
-        to_write: list[tuple[str, int, int, int | None]] = []
-        unchanged = 0
-        get = current.get
-        for position, digest in enumerate(hashes):
-            existing = get(digest)
-            if existing is None:
-                to_write.append((digest, position, position, None))
-            elif existing[2] == _comparable(observations[position]):
-                unchanged += 1
-            else:
-                to_write.append((digest, position, existing[1], existing[0]))
-        blanked = sum(
-            1
-            for _digest, position, _ordinal, replaces in to_write
-            if replaces is not None
-            and _is_empty(observations[position])
-            and get(hashes[position])[2][0]
-        )
-        if blanked:
-            return ImportOutcome(
-                data_format,
-                problems=(
-                    _(
-                        "Importen ville tømt %(count)s lagrede tall: fila har disse "
-                        "observasjonene uten verdi og uten status. Ingenting er lagret. Rett "
-                        "fila, eller la observasjonene uten tall være ute av den."
-                    )
-                    % {"count": blanked},
-                ),
-                in_file=total,
-            )
-        if all(map(_is_empty, observations)):
-            return ImportOutcome(
-                data_format,
-                problems=(
-                    _(
-                        "Ingen av de %(count)s observasjonene i fila har en verdi eller en "
-                        "status; ingenting er lagret."
-                    )
-                    % {"count": total},
-                ),
-                in_file=total,
-            )
+        to_write, unchanged = _diff(observations, hashes, current)
+        refused = _refusal(data_format, observations, hashes, current, to_write)
+        if refused is not None:
+            return refused
         if not to_write:
             yield Progress("ferdig", total, total)
             return ImportOutcome(data_format, in_file=total, unchanged=unchanged)
@@ -579,18 +659,19 @@ def _write_steps(
         created = len(to_write) - revised
         now = dt.datetime.now(dt.UTC)
         batch = ImportBatch.objects.create(
-            municipality=municipality,
-            imported_by=actor if getattr(actor, "pk", None) else None,
-            actor_label=getattr(actor, "username", "") or "system",
-            imported_at=now,
-            method=method,
-            file_name=file_name[:255],
-            sha256=sha256,
-            format=data_format,
-            source_option=source_option,
-            sources=sources,
-            tables=tables,
-            observations_in_file=total,
+            **_batch_fields(
+                actor=actor,
+                municipality=municipality,
+                now=now,
+                method=method,
+                file_name=file_name,
+                sha256=sha256,
+                data_format=data_format,
+                source_option=source_option,
+                sources=sources,
+                tables=tables,
+                total=total,
+            ),
             created_count=created,
             revised_count=revised,
             unchanged_count=unchanged,
@@ -628,23 +709,397 @@ def _write_steps(
                 )
                 written += len(chunk)
                 yield Progress("lagrer", unchanged + written, total)
-        record(
-            actor=actor,
-            action=Action.CREATE,
-            target=batch,
-            municipality=municipality,
-            details={
-                "format": data_format,
-                "sha256": sha256,
-                "tables": tables,
-                "in_file": total,
-                "created": created,
-                "revised": revised,
-                "unchanged": unchanged,
-            },
-        )
+        _record_import(actor, batch, municipality, data_format, sha256, tables)
     if len(to_write) >= ANALYZE_AFTER:
         _refresh_statistics()
+    yield Progress("ferdig", total, total)
+    return ImportOutcome(
+        data_format,
+        batch=batch,
+        in_file=total,
+        created=created,
+        revised=revised,
+        unchanged=unchanged,
+    )
+
+
+# --- SQLite: staged, then published in short transactions ------------------------------------
+#
+# SQLite has one write lock for the whole file and no queue for it: a writer that finds it
+# taken sleeps and tries again until its busy timeout (20 s, the settings). An import written
+# in one transaction held it for as long as it wrote (47 s of a 71 s revision of a national
+# table), so every page that writes (an audited read of a person, a decision, a login) waited
+# the busy timeout and answered 503. Here an import never holds the lock for more than one
+# short transaction at a time:
+#
+# 1. Claim. One short transaction adds the batch as ``STAGING`` with its owner (``host:pid``)
+#    and a heartbeat, unless an unfinished batch of the same scope claims one of its tables
+#    and its owner still lives; then the import waits (``IMPORT_LOCK_WAIT_S``) and at last
+#    says that another import is running, as before. Unfinished batches whose owner is dead
+#    (a SIGKILL, a power cut) are cleaned up first: see :func:`_recover`.
+# 2. Diff. The current rows are read outside any write transaction (WAL: a read waits for no
+#    one); no other import of these tables can change them while the claim stands.
+# 3. Stage. The new rows are written ``STAGE_CHUNK`` at a time, each chunk its own transaction
+#    (tens of milliseconds), with ``is_current`` false and no ``superseded_at``: readers ask
+#    for current rows (:func:`visible_rows`) or closed ones (:func:`history_of`), so they see
+#    none of them. Between two chunks the import sleeps ``STAGE_PAUSE_S``, long enough for the
+#    writers that queued behind the chunk to take the lock (SQLite would otherwise hand it
+#    straight back to the import, which asks again at once).
+# 4. Publish. One transaction marks the batch ``PUBLISHING`` and writes its audit entry: from
+#    here on the import is decided. Then the replaced rows are closed and the new ones made
+#    current ``PUBLISH_CHUNK`` keys at a time, each chunk a short transaction that does both
+#    for the same keys, so every key always has exactly one current row. A small import
+#    (at most ``PUBLISH_CHUNK`` rows to write: the web import's files) is published in that
+#    same first transaction, batch complete included, so readers see it whole at once. A
+#    large one becomes visible key by key over its publishing (a few seconds for a national
+#    table; ordered by table, contents code and region, so one figure's time series changes
+#    at once); that is the price of never holding the lock long. The last transaction marks
+#    the batch ``COMPLETE``.
+#
+# A process killed while staging leaves rows no reader sees and a batch no list shows; one
+# killed while publishing leaves a decided import half published. Either is found by the next
+# SQLite import of any table (:func:`_recover`): the staged rows of an import that was not
+# decided are deleted, a decided one is published to the end. A backup leaves out staging
+# batches and their rows (:mod:`losen.apps.operations.backup`).
+
+#: Rows written by one staging transaction (about 50-100 ms on a two-core machine).
+STAGE_CHUNK = 2000
+#: Keys published by one transaction (a replaced row closed and its successor made current).
+PUBLISH_CHUNK = 2000
+#: Seconds the import sleeps between two of its transactions, so that writers waiting for
+#: SQLite's lock get it.
+STAGE_PAUSE_S = 0.02
+#: Seconds without a heartbeat after which an unfinished batch counts as abandoned even when
+#: its owner seems alive (another machine, a hung process). The owner beats at every chunk.
+IMPORT_STALE_S = 120.0
+
+
+class _ClaimLost(Exception):
+    """This import's unfinished batch was taken over as abandoned (it stalled too long)."""
+
+
+def _owner_label() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _owner_alive(batch: ImportBatch, now: dt.datetime) -> bool:
+    """Whether the process writing an unfinished *batch* is still at it.
+
+    Dead: no heartbeat for ``IMPORT_STALE_S``, or an owner on this machine whose process no
+    longer exists (a killed import is cleaned up by the very next one, not minutes later).
+    """
+    if batch.heartbeat_at is None or (now - batch.heartbeat_at).total_seconds() > IMPORT_STALE_S:
+        return False
+    host, _sep, pid = batch.owner.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return True
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # a process of another user: alive
+        return True
+    return True
+
+
+def _overlaps(batch: ImportBatch, municipality, tables: Sequence[str]) -> bool:
+    same_scope = batch.municipality_id == (None if municipality is None else municipality.pk)
+    return same_scope and bool(set(batch.tables) & set(tables))
+
+
+def _beat(batch: ImportBatch) -> None:
+    """In the caller's transaction: show that *batch*'s owner is at work, or raise
+    :class:`_ClaimLost` when the batch was taken over."""
+    updated = ImportBatch.objects.filter(pk=batch.pk, owner=batch.owner).update(
+        heartbeat_at=dt.datetime.now(dt.UTC)
+    )
+    if not updated:
+        raise _ClaimLost(batch.pk)
+
+
+def _claim(fields: dict[str, Any], municipality, tables: Sequence[str]) -> ImportBatch:
+    """Add this import's ``STAGING`` batch in one short transaction, or raise
+    :class:`_TableBusy` when a live unfinished import of the scope claims one of *tables*.
+
+    The check and the claim are one write transaction, and SQLite runs one at a time, so two
+    imports cannot both claim a table. Abandoned batches are recovered first.
+    """
+    _recover()
+    with transaction.atomic():
+        now = dt.datetime.now(dt.UTC)
+        for other in ImportBatch.objects.exclude(state=BatchState.COMPLETE):
+            if _overlaps(other, municipality, tables):
+                raise _TableBusy(",".join(tables))
+        return ImportBatch.objects.create(
+            **fields,
+            created_count=0,
+            revised_count=0,
+            unchanged_count=0,
+            state=BatchState.STAGING,
+            owner=_owner_label(),
+            heartbeat_at=now,
+        )
+
+
+def _recover() -> None:
+    """Finish what dead imports left: delete the rows of an undecided one (``STAGING``), publish
+    a decided one (``PUBLISHING``) to the end.
+
+    Each abandoned batch is first taken over (its owner and heartbeat become this process's,
+    in one short transaction), so two imports never recover the same one, and a recovery that
+    dies in turn is taken over by the next import.
+    """
+    now = dt.datetime.now(dt.UTC)
+    abandoned = [
+        batch
+        for batch in ImportBatch.objects.exclude(state=BatchState.COMPLETE)
+        if not _owner_alive(batch, now)
+    ]
+    for batch in abandoned:
+        with transaction.atomic():
+            taken = ImportBatch.objects.filter(
+                pk=batch.pk, owner=batch.owner, heartbeat_at=batch.heartbeat_at
+            ).update(owner=_owner_label(), heartbeat_at=dt.datetime.now(dt.UTC))
+        if not taken:
+            continue  # another import took it over or finished it meanwhile
+        batch.refresh_from_db()
+        try:
+            if batch.state == BatchState.STAGING:
+                _discard(batch)
+            else:
+                _publish(batch, _unpublished_pairs(batch), batch.imported_at)
+        except _ClaimLost:
+            continue  # it stalled and was taken over in turn
+
+
+def _staged_ids(batch: ImportBatch) -> list[int]:
+    """Ids of *batch*'s rows that are not current yet (never made current: no
+    ``superseded_at``)."""
+    return list(
+        StoredObservation.objects.filter(
+            batch=batch, is_current=False, superseded_at__isnull=True
+        ).values_list("id", flat=True)
+    )
+
+
+def _discard(batch: ImportBatch, ids: list[int] | None = None) -> None:
+    """Delete an undecided batch's staged rows (*ids*, else read), ``STAGE_CHUNK`` at a time,
+    then the batch itself."""
+    table = connection.ops.quote_name(StoredObservation._meta.db_table)
+    ids = _staged_ids(batch) if ids is None else ids
+    for start in range(0, len(ids), STAGE_CHUNK):
+        part = ids[start : start + STAGE_CHUNK]
+        with transaction.atomic():
+            _beat(batch)
+            with connection.cursor() as cursor:
+                for at in range(0, len(part), WRITE_BATCH):
+                    few = part[at : at + WRITE_BATCH]
+                    cursor.execute(
+                        f"DELETE FROM {table} WHERE id IN ({', '.join(['%s'] * len(few))})",  # noqa: S608 -- name from the model; ids are parameters
+                        few,
+                    )
+        time.sleep(STAGE_PAUSE_S)
+    with transaction.atomic():
+        _beat(batch)
+        with connection.cursor() as cursor:
+            # Not the ORM's delete: its cascade would look for the batch's rows (gone now) by
+            # reading the whole table, without an index on the batch, inside the transaction.
+            cursor.execute(
+                f"DELETE FROM {connection.ops.quote_name(ImportBatch._meta.db_table)} "  # noqa: S608 -- name from the model; values are parameters
+                "WHERE id = %s AND state = %s",
+                [batch.pk, BatchState.STAGING],
+            )
+
+
+def _unpublished_pairs(batch: ImportBatch) -> list[tuple[int | None, int]]:
+    """(id of the row it replaces or None, id) of each row of a decided *batch* not yet current,
+    from the database: the replaced row is the current one with the same key."""
+    staged = dict(
+        StoredObservation.objects.filter(
+            batch=batch, is_current=False, superseded_at__isnull=True
+        ).values_list("key_hash", "id")
+    )
+    replaced = dict(
+        StoredObservation.objects.filter(
+            is_current=True,
+            municipality=batch.municipality_id,
+            source__in=batch.sources,
+            table__in=batch.tables,
+        ).values_list("key_hash", "id")
+    )
+    return [(replaced.get(digest), new_id) for digest, new_id in staged.items()]
+
+
+def _publish_chunk(pairs: Sequence[tuple[int | None, int]], now: dt.datetime) -> None:
+    """In the caller's transaction: close each replaced row and make its successor current."""
+    meta = StoredObservation._meta
+    quote = connection.ops.quote_name
+
+    def column(name: str) -> str:
+        return quote(meta.get_field(name).column)
+
+    table = quote(meta.db_table)
+    when = connection.ops.adapt_datetimefield_value(now)
+    with connection.cursor() as cursor:
+        closing = [(when, new, old) for old, new in pairs if old is not None]
+        if closing:
+            cursor.executemany(
+                f"UPDATE {table} SET {column('is_current')} = 0, {column('superseded_at')} = %s, "  # noqa: S608 -- names from the model; values are parameters
+                f"{column('superseded_by')} = %s WHERE {column('id')} = %s "
+                f"AND {column('is_current')}",
+                closing,
+            )
+        cursor.executemany(
+            f"UPDATE {table} SET {column('is_current')} = 1 WHERE {column('id')} = %s "  # noqa: S608 -- as above
+            f"AND NOT {column('is_current')} AND {column('superseded_at')} IS NULL",
+            [(new,) for _old, new in pairs],
+        )
+
+
+def _publish(batch: ImportBatch, pairs: Sequence[tuple[int | None, int]], now: dt.datetime) -> None:
+    """Make a decided batch's staged rows current, ``PUBLISH_CHUNK`` keys per short
+    transaction, and mark it ``COMPLETE`` with the last one."""
+    chunks = [pairs[start : start + PUBLISH_CHUNK] for start in range(0, len(pairs), PUBLISH_CHUNK)]
+    for number, chunk in enumerate(chunks or [[]]):
+        if number:
+            time.sleep(STAGE_PAUSE_S)
+        with transaction.atomic():
+            _beat(batch)
+            _publish_chunk(chunk, now)
+            if number >= len(chunks) - 1:
+                _mark_complete(batch)
+
+
+def _mark_complete(batch: ImportBatch) -> None:
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        state=BatchState.COMPLETE, owner="", heartbeat_at=None
+    )
+
+
+def _give_up(batch: ImportBatch) -> None:
+    """Leave *batch* to the next import's :func:`_recover` at once (no heartbeat: abandoned)."""
+    with contextlib.suppress(Exception), transaction.atomic():
+        ImportBatch.objects.filter(pk=batch.pk, owner=batch.owner).update(heartbeat_at=None)
+
+
+def _staged_write_steps(
+    *,
+    actor,
+    observations: Sequence[ind.Observation],
+    file_name: str,
+    data_format: str,
+    municipality,
+    method: str,
+    sha256: str,
+    source_option: str,
+    scope: str,
+    dims: list[str],
+    hashes: list[str],
+    sources: list[str],
+    tables: list[str],
+):
+    """The import on SQLite: claimed, staged and published in short transactions (see above)."""
+    total = len(observations)
+    now = dt.datetime.now(dt.UTC)
+    fields = _batch_fields(
+        actor=actor,
+        municipality=municipality,
+        now=now,
+        method=method,
+        file_name=file_name,
+        sha256=sha256,
+        data_format=data_format,
+        source_option=source_option,
+        sources=sources,
+        tables=tables,
+        total=total,
+    )
+    batch = _claim(fields, municipality, tables)
+    decided = False
+    created = revised = 0
+    try:
+        with _large_write_cache():
+            current = _current_rows(municipality, sources, tables)
+            to_write, unchanged = _diff(observations, hashes, current)
+            refused = _refusal(data_format, observations, hashes, current, to_write)
+            if refused is not None or not to_write:
+                _discard(batch, ids=[])
+                if refused is not None:
+                    return refused
+                yield Progress("ferdig", total, total)
+                return ImportOutcome(data_format, in_file=total, unchanged=unchanged)
+            revised = sum(1 for item in to_write if item[3] is not None)
+            created = len(to_write) - revised
+            to_write.sort()  # key order: the key's unique index grows at one end
+            first_ordinal = batch.pk * ORDINAL_STRIDE
+            row_values = _row_maker(batch, municipality, now, with_ids=True, current=False)
+            # (sort key for publishing, id of the replaced row or None, new id)
+            published: list[tuple[tuple[str, ...], int | None, int]] = []
+            written = 0
+            for start in range(0, len(to_write), STAGE_CHUNK):
+                chunk = to_write[start : start + STAGE_CHUNK]
+                with transaction.atomic():
+                    _beat(batch)
+                    ids = _new_ids(len(chunk))
+                    with _row_writer(with_ids=True) as write:
+                        write(
+                            [
+                                row_values(
+                                    observations[position],
+                                    dims[position],
+                                    digest,
+                                    ordinal if replaces is not None else first_ordinal + ordinal,
+                                    ids[i],
+                                )
+                                for i, (digest, position, ordinal, replaces) in enumerate(chunk)
+                            ]
+                        )
+                for i, (_digest, position, _ordinal, replaces) in enumerate(chunk):
+                    obs = observations[position]
+                    order = (obs.table, obs.contents_code, obs.region_code, obs.period)
+                    published.append((order, replaces, ids[i]))
+                written += len(chunk)
+                yield Progress("lagrer", unchanged + written, total)
+                time.sleep(STAGE_PAUSE_S)
+            published.sort(key=operator.itemgetter(0))
+            pairs = [(old, new) for _order, old, new in published]
+            del published
+            batch.created_count, batch.revised_count = created, revised
+            batch.unchanged_count = unchanged
+            # The decision: the batch is PUBLISHING and audited, with the first keys published
+            # (all of them, and the batch complete, when they fit one transaction).
+            with transaction.atomic():
+                _beat(batch)
+                ImportBatch.objects.filter(pk=batch.pk).update(
+                    state=BatchState.PUBLISHING,
+                    created_count=created,
+                    revised_count=revised,
+                    unchanged_count=unchanged,
+                )
+                _record_import(actor, batch, municipality, data_format, sha256, tables)
+                _publish_chunk(pairs[:PUBLISH_CHUNK], now)
+                if len(pairs) <= PUBLISH_CHUNK:
+                    _mark_complete(batch)
+            decided = True
+            if len(pairs) > PUBLISH_CHUNK:
+                time.sleep(STAGE_PAUSE_S)
+                _publish(batch, pairs[PUBLISH_CHUNK:], now)
+    except _ClaimLost:
+        return _busy_outcome(data_format, tables, total)
+    except BaseException:
+        # Not decided: take the staged rows away now. Decided (audited): publish the rest now.
+        # When that fails too, the batch is left to the next import's _recover at once.
+        try:
+            if decided:
+                _publish(batch, _unpublished_pairs(batch), now)
+            else:
+                _discard(batch)
+        except Exception:
+            _give_up(batch)
+        raise
+    batch.state = BatchState.COMPLETE
+    if created + revised >= ANALYZE_AFTER:
+        _refresh_statistics()  # nothing on SQLite today; kept beside PostgreSQL's path
     yield Progress("ferdig", total, total)
     return ImportOutcome(
         data_format,
@@ -778,15 +1233,20 @@ def _row_writer(*, with_ids: bool = False) -> Iterator[Callable[[list[Any]], Non
         yield insert_rows
 
 
-def _row_maker(batch, municipality, now, *, with_ids: bool = False) -> Callable[..., Any]:
+def _row_maker(
+    batch, municipality, now, *, with_ids: bool = False, current: bool = True
+) -> Callable[..., Any]:
     """A function giving what :func:`_row_writer` writes for one observation: a line of
     ``COPY`` text for PostgreSQL with psycopg 3, else a tuple of values; it takes the
     observation, its dimensions text, key hash, ordinal and id (used only *with_ids*).
 
     What is the same for every row (batch, scope, time, the adapted update dates) is worked
-    out once here, not once per row.
+    out once here, not once per row. *current*: whether the rows are written current (staged
+    rows on SQLite are not: see :func:`_staged_write_steps`).
     """
     if _copies():
+        if not current:
+            raise ValueError("COPY writes current rows only")
         line = _copy_line_maker(batch, municipality, now)
         if not with_ids:
             return line
@@ -828,7 +1288,7 @@ def _row_maker(batch, municipality, now, *, with_ids: bool = False) -> Callable[
             obs.decimals,
             dates[updated],
             now,
-            True,
+            current,
         )
         return (row_id, *values) if with_ids else values
 
@@ -891,8 +1351,9 @@ def _new_ids(count: int) -> list[int]:
 
     PostgreSQL: from the id column's sequence, so a concurrent writer can never take one.
     SQLite (the only other database the settings accept): the ones after the largest ever used;
-    the import has written its batch already, so it holds the database's only write lock until
-    it commits, and AUTOINCREMENT's counter follows the ids written.
+    the caller is inside a write transaction (SQLite's only write lock is held until it
+    commits, so no other writer can take them) and writes the rows in that same transaction;
+    AUTOINCREMENT's counter follows the ids written.
     """
     table = StoredObservation._meta.db_table
     with connection.cursor() as cursor:
@@ -1062,9 +1523,13 @@ def history_of(row: StoredObservation) -> list[StoredObservation]:
     """Every stored version of a row's key, oldest first.
 
     Asked in two parts, current and earlier, so that each is answered from its partial index.
+    An earlier version was closed (``superseded_at``); a row of an import still being written
+    on SQLite is not current and was never closed, and is not a version yet.
     """
     versions = [
-        *StoredObservation.objects.filter(key_hash=row.key_hash, is_current=False),
+        *StoredObservation.objects.filter(
+            key_hash=row.key_hash, is_current=False, superseded_at__isnull=False
+        ),
         *StoredObservation.objects.filter(key_hash=row.key_hash, is_current=True),
     ]
     return sorted(versions, key=lambda version: (version.fetched_at, version.id))

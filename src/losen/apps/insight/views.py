@@ -211,10 +211,12 @@ def _projection_context(projection, rates, capacity, service) -> dict:
 def _visible_batches(request):
     from django.db.models import Q
 
-    from .models import ImportBatch
+    from .models import BatchState, ImportBatch
 
+    # Only finished imports: an unfinished one (on SQLite, still being written) is not data yet.
     return ImportBatch.objects.filter(
-        Q(municipality__isnull=True) | Q(municipality=request.municipality)
+        Q(municipality__isnull=True) | Q(municipality=request.municipality),
+        state=BatchState.COMPLETE,
     )
 
 
