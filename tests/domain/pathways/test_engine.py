@@ -1,5 +1,8 @@
-"""Golden cases from the guideline's three pathways (Helsedirektoratet 2025, recs 5–9; brief §2,
-§8.2), input checking with field paths, deviation notes and the instrument severity helper."""
+"""Golden cases from the guideline's three pathways (Helsedirektoratet, *Psykisk helse- og
+rusarbeid for voksne*, 2025, recommendations 5–9,
+https://www.helsedirektoratet.no/veiledere/psykisk-helse-og-rusarbeid-for-voksne; the decision
+table in docs/reference/pathways.md), input checking with field paths, deviation notes and the
+instrument severity helper."""
 
 from __future__ import annotations
 
@@ -36,7 +39,8 @@ def test_mild_short_newly_arisen_is_hf1_without_specialist():
 
 
 def test_moderate_short_is_still_hf1():
-    """The 2025 text widens HF1 to newly arisen problems up to moderate (brief §2.6)."""
+    """The 2025 text widens HF1 to newly arisen problems up to moderate (the 2014 guideline
+    *Sammen om mestring* kept it to mild ones)."""
     assert _suggest(severity="moderate").pathway == 1
 
 
@@ -49,7 +53,7 @@ def test_severe_newly_arisen_short_is_hf2_and_referred():
 
 
 def test_severe_short_known_person_is_hf2_with_consultation():
-    """A known person with a serious, presumably short problem: HF2, consult (brief §8.2 A4)."""
+    """A known person with a serious, presumably short problem: HF2, consult (recommendation 6)."""
     suggestion = _suggest(severity="severe", newly_arisen=False, trend="improving")
     assert (suggestion.pathway, suggestion.specialist) == (2, "consult")
     assert _rules(suggestion) == ["HF2-SEVERE"]
@@ -205,7 +209,7 @@ def test_deviation_needs_a_note_naming_a_recommendation_of_the_suggestion():
 
 
 def test_instrument_bands_suggest_severity():
-    """'Instrument suggests X' (brief §8.2): PHQ-9 15 suggests severe, AUDIT zone II mild;
+    """'Instrument suggests X': PHQ-9 15 suggests severe, AUDIT zone II mild;
     the highest hint wins, and minimal bands suggest nothing."""
     registry = load_registry()
     phq_severe = score_answers(registry["phq-9"], [3, 3, 3, 3, 3, 0, 0, 0, 0])
