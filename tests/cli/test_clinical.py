@@ -182,7 +182,7 @@ def test_pathway_suggest_from_a_file(tmp_path, capsys):
     assert (result["pathway"], result["specialist"], result["acute"]) == (3, "refer", False)
     assert result["reasons"][0]["rule"] == "HF3-SEVERE-LONG"
     assert result["reasons"][0]["recommendation"] == "R7"
-    assert result["table_version"] == "2025-02-26.1"
+    assert result["table_version"] == "2025-02-26.2"
     assert result["source"].startswith("Helsedirektoratet")
 
 

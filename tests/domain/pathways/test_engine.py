@@ -149,8 +149,11 @@ def test_output_carries_table_version_source_and_inputs():
         "table_version",
         "source",
         "inputs",
+        "missing",
+        "lifted",
+        "confirmations",
     }
-    assert result["table_version"] == "2025-02-26.1"
+    assert result["table_version"] == "2025-02-26.2"
     assert "Helsedirektoratet" in result["source"]
     assert result["inputs"]["risk"] == {"suicide": "none", "violence": "none", "overdose": "none"}
     assert result["inputs"]["psychosis"] == "none"
@@ -162,6 +165,12 @@ def test_output_carries_table_version_source_and_inputs():
         "strength",
         "url",
         "evidence",
+        "capped_by",
+    }
+    assert result["inputs"]["findings"] == {
+        "substance": "not-measured",
+        "suicidal_ideation": "not-measured",
+        "measured_trend": "not-measured",
     }
 
 
@@ -196,7 +205,7 @@ def test_deviation_needs_a_note_naming_a_recommendation_of_the_suggestion():
     assert not is_deviation(suggestion, 3, "refer")
     assert is_deviation(suggestion, 2, "refer")
     (missing,) = deviation_problems(suggestion, 2, "refer", None)
-    assert missing.startswith("deviation: valget avviker")
+    assert missing.startswith("deviation: valget er mindre omfattende")
     wrong = deviation_problems(suggestion, 2, "refer", Deviation("R5", "kort"))
     assert any(p.startswith("deviation.recommendation: «R5»") for p in wrong)
     assert any(p.startswith("deviation.reason: begrunnelsen må ha minst") for p in wrong)
@@ -226,4 +235,7 @@ def test_summary_names_every_input_in_norwegian():
     summary = _suggest(risk_violence="high").summary
     assert summary.startswith("alvorlighet: milde; forventet varighet: ventes å være kortvarige;")
     assert "voldsrisiko: høy;" in summary
-    assert summary.endswith("følges allerede av spesialisthelsetjenesten: nei.")
+    assert "følges allerede av spesialisthelsetjenesten: nei;" in summary
+    assert summary.endswith(
+        "utvikling på gjentatte målinger: ingen tidligere måling å sammenligne med."
+    )

@@ -19,7 +19,7 @@ def _document() -> dict:
 
 def test_builtin_table_is_versioned_and_cited():
     table = default_table()
-    assert table.version == "2025-02-26.1"
+    assert table.version == "2025-02-26.2"
     assert "26.02.2025" in table.source
     assert [p.code for p in table.pathways] == ["HF1", "HF2", "HF3"]
     for rule in table.rules:
@@ -57,25 +57,25 @@ def _with_rule(**rule_changes) -> dict:
     [
         (
             {"when": {"severity": {"at_most": "mild"}}},
-            "rules[23].when.severity: ordnede inndata testes bare med",
+            "rules[25].when.severity: ordnede inndata testes bare med",
         ),
-        ({"when": {"severity": "mild"}}, "rules[23].when.severity: ordnede inndata testes bare"),
+        ({"when": {"severity": "mild"}}, "rules[25].when.severity: ordnede inndata testes bare"),
         (
             {"when": {"severity": {"at_least": "huge"}}},
-            "rules[23].when.severity.at_least: skal være et av nivåene",
+            "rules[25].when.severity.at_least: skal være et av nivåene",
         ),
-        ({"when": {"mood": {"at_least": "low"}}}, "rules[23].when.mood: ukjent inndata"),
-        ({"when": {"first_contact": "yes"}}, "rules[23].when.first_contact: ja/nei-inndata"),
+        ({"when": {"mood": {"at_least": "low"}}}, "rules[25].when.mood: ukjent inndata"),
+        ({"when": {"first_contact": "yes"}}, "rules[25].when.first_contact: ja/nei-inndata"),
         (
             {"then": {"specialist_at_most": "none"}},
-            "rules[23].when: et tak («specialist_at_most») kan bare avhenge av ja/nei",
+            "rules[25].when: et tak («specialist_at_most») kan bare avhenge av ja/nei",
         ),
-        ({"then": {"pathway_at_least": 4}}, "rules[23].then.pathway_at_least: skal være 1–3"),
-        ({"then": {"specialist_at_least": "soon"}}, "rules[23].then.specialist_at_least"),
-        ({"then": {"colour": "red"}}, "rules[23].then: skal ha én eller flere av"),
-        ({"recommendation": "R99"}, "rules[23].recommendation: «R99» finnes ikke"),
-        ({"evidence": "trust me"}, "rules[23].evidence: skal være en av"),
-        ({"reason": ""}, "rules[23].reason: skal være en tekst"),
+        ({"then": {"pathway_at_least": 4}}, "rules[25].then.pathway_at_least: skal være 1–3"),
+        ({"then": {"specialist_at_least": "soon"}}, "rules[25].then.specialist_at_least"),
+        ({"then": {"colour": "red"}}, "rules[25].then: skal ha én eller flere av"),
+        ({"recommendation": "R99"}, "rules[25].recommendation: «R99» finnes ikke"),
+        ({"evidence": "trust me"}, "rules[25].evidence: skal være en av"),
+        ({"reason": ""}, "rules[25].reason: skal være en tekst"),
     ],
 )
 def test_malformed_rules_are_rejected_naming_the_field(rule_changes, expected):
@@ -86,7 +86,7 @@ def test_malformed_rules_are_rejected_naming_the_field(rule_changes, expected):
 def test_duplicate_rule_id_is_rejected():
     document = _document()
     document["rules"].append(copy.deepcopy(document["rules"][0]))
-    assert "rules[23].id: «HF1-MILD-SHORT» er brukt før" in _problems(document)
+    assert "rules[25].id: «HF1-MILD-SHORT» er brukt før" in _problems(document)
 
 
 @pytest.mark.parametrize(

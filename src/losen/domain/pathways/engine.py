@@ -28,6 +28,7 @@ from losen.domain.pathways.table import (
     SPECIALIST_LEVELS,
     DecisionTable,
     InputSpec,
+    Lift,
     Rule,
     default_table,
 )
@@ -164,9 +165,10 @@ def _check_value(spec: InputSpec, value: object) -> str:
             if isinstance(value, bool)
             else f"skal være true eller false, fikk {_shown(value, quoted=False)}"
         )
-    if isinstance(value, str) and value in spec.levels:
+    if isinstance(value, str) and (value in spec.levels or spec.is_unknown(value)):
         return ""
-    return f"{_shown(value)} er ikke tillatt; tillatt: {', '.join(spec.levels)}"
+    allowed = [*spec.levels, *([spec.unknown] if spec.unknown else [])]
+    return f"{_shown(value)} er ikke tillatt; tillatt: {', '.join(allowed)}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,6 +182,7 @@ class Reason:
     strength: str
     url: str
     evidence: str
+    capped_by: str = ""
 
     def to_dict(self) -> dict[str, str]:
         """Return the JSON shape of ``losen pathway suggest``."""
@@ -191,7 +194,20 @@ class Reason:
             "strength": self.strength,
             "url": self.url,
             "evidence": self.evidence,
+            "capped_by": self.capped_by,
         }
+
+
+@dataclass(frozen=True, slots=True)
+class ConfirmationDue:
+    """A finding that disagrees with a lower rating: the record needs a reasoned confirmation."""
+
+    id: str
+    message: str
+    recommendation: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"id": self.id, "message": self.message, "recommendation": self.recommendation}
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,7 +226,14 @@ class PathwaySuggestion:
         table_id: Id of the table used.
         table_version: Version of the table used.
         source: The table's source.
-        inputs: The inputs the suggestion rests on.
+        inputs: The inputs the suggestion rests on (as given).
+        missing: ``(path, name)`` of inputs given as unknown that are gaps in the assessment
+            (a risk «ikke vurdert»): the table treated them as unknown (no rule about them
+            matched) and the page names them as missing.
+        lifted: ``(path, value)`` of the ratings instrument findings raised (see
+            :class:`~losen.domain.pathways.table.Lift`).
+        confirmations: Findings that disagree with a lower rating and need a reasoned
+            confirmation before the assessment is recorded.
     """
 
     pathway: int
@@ -225,6 +248,9 @@ class PathwaySuggestion:
     table_version: str
     source: str
     inputs: PathwayInput
+    missing: tuple[tuple[str, str], ...] = ()
+    lifted: tuple[tuple[str, str], ...] = ()
+    confirmations: tuple[ConfirmationDue, ...] = ()
 
     @property
     def recommendation_ids(self) -> tuple[str, ...]:
@@ -246,7 +272,22 @@ class PathwaySuggestion:
             "table_version": self.table_version,
             "source": self.source,
             "inputs": self.inputs.to_dict(),
+            "missing": [{"input": path, "name": name} for path, name in self.missing],
+            "lifted": [{"input": path, "value": value} for path, value in self.lifted],
+            "confirmations": [item.to_dict() for item in self.confirmations],
         }
+
+
+def _holds(conditions, values: Mapping[str, str | bool], table: DecisionTable) -> bool:
+    for condition in conditions:
+        value = values[condition.path]
+        if condition.at_least is not None:
+            ranks = table.ranks[condition.path]
+            if ranks[value] < ranks[condition.at_least]:
+                return False
+        elif value != condition.equals:
+            return False
+    return True
 
 
 def _matches(rule: Rule, inputs: PathwayInput, table: DecisionTable) -> bool:
@@ -262,9 +303,16 @@ def _matches(rule: Rule, inputs: PathwayInput, table: DecisionTable) -> bool:
     return True
 
 
-def _summary(inputs: PathwayInput, table: DecisionTable) -> str:
-    """Return every input in Norwegian, in table order, for the record and the reader."""
-    parts = [f"{spec.name}: {spec.label(inputs.get(spec.path))}" for spec in table.inputs]
+def _summary(inputs: PathwayInput, effective: PathwayInput, table: DecisionTable) -> str:
+    """Return every input in Norwegian, in table order, for the record and the reader; a
+    rating a finding lifted shows both (``alvorlighet: milde, i forslaget alvorlige``)."""
+    parts = []
+    for spec in table.inputs:
+        given, used = inputs.get(spec.path), effective.get(spec.path)
+        text = f"{spec.name}: {spec.label(given)}"
+        if used != given:
+            text += f" (løftet av funn til {spec.label(used)})"
+        parts.append(text)
     return "; ".join(parts) + "."
 
 
@@ -279,6 +327,8 @@ class Evaluation:
         cap: Lowest cap of the matching rules (the top level when none).
         acute: Whether any matching rule calls for immediate help.
         matched: The matching rules, in table order.
+        effective: The inputs after the lifts (the ones the rules were matched on).
+        lifts: The lifts that raised a rating, in table order.
     """
 
     pathway: int
@@ -287,11 +337,37 @@ class Evaluation:
     cap: int
     acute: bool
     matched: tuple[Rule, ...]
+    effective: PathwayInput | None = None
+    lifts: tuple[Lift, ...] = ()
+
+
+def apply_lifts(
+    inputs: PathwayInput, table: DecisionTable
+) -> tuple[PathwayInput, tuple[Lift, ...]]:
+    """Raise the ratings the matching lifts name (never lower: ``max`` by rank).
+
+    Lift conditions are read on the inputs as given, so one lift cannot trigger another.
+    """
+    values = dict(inputs.by_path)
+    applied: list[Lift] = []
+    for lift in table.lifts:
+        if not _holds(lift.conditions, inputs.by_path, table):
+            continue
+        ranks = table.ranks[lift.target]
+        if ranks[values[lift.target]] < ranks[lift.to]:
+            values[lift.target] = lift.to
+            applied.append(lift)
+    if not applied:
+        return inputs, ()
+    return PathwayInput(tuple((path, values[path]) for path, _ in inputs.values)), tuple(applied)
 
 
 def evaluate_table(inputs: PathwayInput, table: DecisionTable | None = None) -> Evaluation:
-    """Evaluate the rules for one assessment (steps 1–3 of the module docstring)."""
+    """Evaluate the rules for one assessment (steps 1–3 of the module docstring), after the
+    instrument findings' lifts."""
     table = table or default_table()
+    given = inputs
+    inputs, lifts = apply_lifts(given, table)
     matched = tuple(rule for rule in table.rules if _matches(rule, inputs, table))
     pathway = max((rule.pathway_at_least or 1 for rule in matched), default=1)
     wanted = max(
@@ -307,7 +383,31 @@ def evaluate_table(inputs: PathwayInput, table: DecisionTable | None = None) -> 
         default=len(SPECIALIST_LEVELS) - 1,
     )
     acute = any(rule.acute for rule in matched)
-    return Evaluation(pathway, min(wanted, cap), wanted, cap, acute, matched)
+    return Evaluation(pathway, min(wanted, cap), wanted, cap, acute, matched, inputs, lifts)
+
+
+def _capped_text(rule: Rule, cap_rule: Rule | None, table: DecisionTable, cap: int) -> str:
+    """The reason of a rule whose specialist contact a cap lowered, without its own ask."""
+    if rule.reason_capped:
+        return rule.reason_capped
+    level = table.specialist_label(SPECIALIST_LEVELS[cap]).lower()
+    cause = f" (regel {cap_rule.id})" if cap_rule is not None else ""
+    return (
+        f"Regel {rule.id} ber om sterkere kontakt med spesialisthelsetjenesten, men et tak "
+        f"senker forslaget til: {level}{cause}."
+    )
+
+
+def confirmations_due(inputs: PathwayInput, table: DecisionTable) -> tuple[ConfirmationDue, ...]:
+    """The table's confirmations whose findings hold while the rating is lower (or unknown)."""
+    due: list[ConfirmationDue] = []
+    for check in table.confirmations:
+        if not _holds(check.conditions, inputs.by_path, table):
+            continue
+        ranks = table.ranks[check.rating]
+        if ranks[inputs.get(check.rating)] < ranks[check.at_least]:
+            due.append(ConfirmationDue(check.id, check.message, check.recommendation))
+    return tuple(due)
 
 
 def suggest_pathway(inputs: PathwayInput, table: DecisionTable | None = None) -> PathwaySuggestion:
@@ -325,26 +425,48 @@ def suggest_pathway(inputs: PathwayInput, table: DecisionTable | None = None) ->
     pathway, wanted, cap = evaluation.pathway, evaluation.wanted, evaluation.cap
     matched = evaluation.matched
     specialist = evaluation.specialist
+    effective = evaluation.effective or inputs
+    cap_rule = next(
+        (
+            rule
+            for rule in matched
+            if rule.specialist_at_most is not None
+            and SPECIALIST_LEVELS.index(rule.specialist_at_most) == cap
+        ),
+        None,
+    )
     reasons: list[Reason] = []
+    for lift in evaluation.lifts:
+        recommendation = table.recommendation(lift.recommendation)
+        reasons.append(
+            Reason(
+                rule=lift.id,
+                text=lift.reason,
+                recommendation=recommendation.id,
+                recommendation_title=recommendation.title,
+                strength=recommendation.strength,
+                url=recommendation.url,
+                evidence=lift.evidence,
+            )
+        )
     for rule in matched:
         sets_pathway = rule.pathway_at_least == pathway
-        sets_specialist = (
-            rule.specialist_at_least is not None
-            and wanted > 0
-            and SPECIALIST_LEVELS.index(rule.specialist_at_least) == wanted
-        )
+        ask = SPECIALIST_LEVELS.index(rule.specialist_at_least or "none")
+        sets_specialist = rule.specialist_at_least is not None and wanted > 0 and ask == wanted
         lowers = rule.specialist_at_most is not None and cap < wanted
         if sets_pathway or sets_specialist or lowers or rule.acute or rule.advice:
             recommendation = table.recommendation(rule.recommendation)
+            capped = ask > cap
             reasons.append(
                 Reason(
                     rule=rule.id,
-                    text=rule.reason,
+                    text=_capped_text(rule, cap_rule, table, cap) if capped else rule.reason,
                     recommendation=recommendation.id,
                     recommendation_title=recommendation.title,
                     strength=recommendation.strength,
                     url=recommendation.url,
                     evidence=rule.evidence,
+                    capped_by=cap_rule.id if capped and cap_rule is not None else "",
                 )
             )
     chosen = table.pathway(pathway)
@@ -357,11 +479,22 @@ def suggest_pathway(inputs: PathwayInput, table: DecisionTable | None = None) ->
         specialist_label=table.specialist_label(specialist_code),
         acute=evaluation.acute,
         reasons=tuple(reasons),
-        summary=_summary(inputs, table),
+        summary=_summary(inputs, effective, table),
         table_id=table.id,
         table_version=table.version,
         source=table.source,
         inputs=inputs,
+        missing=tuple(
+            (spec.path, spec.name)
+            for spec in table.inputs
+            if spec.unknown_is_missing and spec.is_unknown(inputs.get(spec.path))
+        ),
+        lifted=tuple(
+            (lift.target, lift.to)
+            for lift in evaluation.lifts
+            if effective.get(lift.target) == lift.to
+        ),
+        confirmations=confirmations_due(inputs, table),
     )
 
 
@@ -385,6 +518,43 @@ def is_deviation(
     return chosen_pathway != suggestion.pathway or chosen_specialist != suggestion.specialist
 
 
+#: What a choice asks of its deviation note (:func:`deviation_requirement`).
+NOTE_NONE, NOTE_OPTIONAL, NOTE_REQUIRED = "none", "optional", "required"
+
+
+def is_less_intensive(
+    suggestion: PathwaySuggestion, chosen_pathway: int, chosen_specialist: str
+) -> bool:
+    """Whether the choice is below the suggestion on the pathway or the specialist contact."""
+    return chosen_pathway < suggestion.pathway or SPECIALIST_LEVELS.index(
+        chosen_specialist
+    ) < SPECIALIST_LEVELS.index(suggestion.specialist)
+
+
+def rests_on_skal(suggestion: PathwaySuggestion) -> bool:
+    """Whether one of the reasons rests on a «skal» recommendation (R9: violence risk)."""
+    return any(reason.strength == "skal" for reason in suggestion.reasons)
+
+
+def deviation_requirement(
+    suggestion: PathwaySuggestion, chosen_pathway: int, chosen_specialist: str
+) -> str:
+    """``"none"`` (the suggestion is chosen), ``"required"`` or ``"optional"``.
+
+    A note is required when the choice is less intensive than the suggestion on the pathway
+    or the specialist contact, or when it departs from a suggestion resting on a «skal»
+    recommendation; a choice that is more intensive on every point that differs, from a
+    suggestion resting only on «bør» and «kan», may carry a reason but need not.
+    """
+    if not is_deviation(suggestion, chosen_pathway, chosen_specialist):
+        return NOTE_NONE
+    if is_less_intensive(suggestion, chosen_pathway, chosen_specialist) or rests_on_skal(
+        suggestion
+    ):
+        return NOTE_REQUIRED
+    return NOTE_OPTIONAL
+
+
 def deviation_problems(
     suggestion: PathwaySuggestion,
     chosen_pathway: int,
@@ -393,24 +563,41 @@ def deviation_problems(
 ) -> tuple[str, ...]:
     """Return what is missing for a choice to be recorded (empty when it can be).
 
-    A choice that differs from the suggestion needs a deviation note naming one of the
-    recommendations the suggestion rests on and saying why (pasientjournalforskriften § 6
-    bokstav g, https://lovdata.no/forskrift/2019-03-01-168; Helsedirektoratet's guidelines are
-    normative, and a substantial deviation is documented in the record).
+    A choice that is less intensive than the suggestion, or departs from a «skal»
+    recommendation, needs a deviation note naming one of the recommendations the suggestion
+    rests on and saying why (pasientjournalforskriften § 6 bokstav g,
+    https://lovdata.no/forskrift/2019-03-01-168; Helsedirektoratet's guidelines are normative,
+    and a substantial deviation is documented in the record). A more intensive choice may
+    carry a reason; a recommendation named there must still be one the suggestion rests on.
     """
     problems: list[str] = []
     if chosen_pathway not in (1, 2, 3):
         problems.append("chosen_pathway: skal være 1, 2 eller 3")
     if chosen_specialist not in SPECIALIST_LEVELS:
         problems.append(f"chosen_specialist: skal være en av {', '.join(SPECIALIST_LEVELS)}")
-    if problems or not is_deviation(suggestion, chosen_pathway, chosen_specialist):
+    if problems:
+        return tuple(problems)
+    requirement = deviation_requirement(suggestion, chosen_pathway, chosen_specialist)
+    if requirement == NOTE_NONE:
+        return ()
+    allowed = suggestion.recommendation_ids
+    if requirement == NOTE_OPTIONAL:
+        if (
+            deviation is not None
+            and deviation.recommendation
+            and (deviation.recommendation not in allowed)
+        ):
+            problems.append(
+                f"deviation.recommendation: «{deviation.recommendation}» er ikke blant "
+                f"anbefalingene forslaget bygger på ({', '.join(allowed)})"
+            )
         return tuple(problems)
     if deviation is None:
         return (
-            "deviation: valget avviker fra forslaget; skriv et avviksnotat med anbefalingen det "
-            "avviker fra og begrunnelsen (journalforskriften § 6 g)",
+            "deviation: valget er mindre omfattende enn forslaget eller avviker fra en "
+            "skal-anbefaling; skriv et avviksnotat med anbefalingen det avviker fra og "
+            "begrunnelsen (journalforskriften § 6 g)",
         )
-    allowed = suggestion.recommendation_ids
     if deviation.recommendation not in allowed:
         problems.append(
             f"deviation.recommendation: «{deviation.recommendation}» er ikke blant anbefalingene "

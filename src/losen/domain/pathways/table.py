@@ -54,6 +54,12 @@ class InputSpec:
         required: Whether the assessment must give it (risk inputs must: screening for
             suicide, violence and overdose cannot be skipped silently).
         default: The value used when it is not required and not given.
+        unknown: The value that says "not known" (``"not-assessed"``, ``"not-measured"``), or
+            ``None``. It is not a level: it ranks below every level, so no ``at_least``
+            condition above nothing matches it, and the suggestion names it.
+        unknown_label: Norwegian wording of ``unknown`` (``"ikke vurdert"``).
+        unknown_is_missing: Whether an unknown value is a gap in the assessment that the
+            suggestion lists as missing (a risk not assessed) rather than just not measured.
     """
 
     path: str
@@ -63,17 +69,28 @@ class InputSpec:
     labels: tuple[tuple[str, str], ...]
     required: bool
     default: str | bool | None
+    unknown: str | None = None
+    unknown_label: str = ""
+    unknown_is_missing: bool = False
+
+    def is_unknown(self, value: str | bool) -> bool:
+        """Whether ``value`` is this input's "not known" value."""
+        return self.unknown is not None and value == self.unknown
 
     def rank(self, value: str | bool) -> int:
-        """Return the position of ``value`` (0 = least severe); booleans rank 0/1."""
+        """Return the position of ``value`` (0 = least severe, -1 = unknown); booleans 0/1."""
         if self.kind == "boolean":
             return int(bool(value))
+        if self.is_unknown(value):
+            return -1
         return self.levels.index(str(value))
 
     def label(self, value: str | bool) -> str:
         """Return the Norwegian label of ``value``."""
         if self.kind == "boolean":
             return "ja" if value else "nei"
+        if self.is_unknown(value):
+            return self.unknown_label
         return dict(self.labels).get(str(value), str(value))
 
 
@@ -102,6 +119,9 @@ class Rule:
         recommendation: Id of the recommendation the rule rests on.
         evidence: How the rule was verified against the guideline: ``V`` (read in the final
             text), ``V-draft`` (read in the consultation draft), ``INF`` (inferred by Losen).
+        reason_capped: The reason shown instead when a cap lowers the specialist contact this
+            rule asks for (so a «konferer» result never shows a «henvis» text); when empty the
+            engine says in general words that the contact was lowered and by which rule.
     """
 
     id: str
@@ -114,6 +134,42 @@ class Rule:
     reason: str
     recommendation: str
     evidence: str
+    reason_capped: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Lift:
+    """An instrument finding that raises one of the clinician's ratings for the suggestion.
+
+    When every condition holds, the engine uses ``to`` for ``target`` if the rating is lower
+    (``max``), so a worse finding never lowers anything. Example: DUDIT 25 or more (probable
+    dependence) lifts severity to ``severe``.
+    """
+
+    id: str
+    conditions: tuple[Condition, ...]
+    target: str
+    to: str
+    reason: str
+    recommendation: str
+    evidence: str
+
+
+@dataclass(frozen=True, slots=True)
+class Confirmation:
+    """A finding that disagrees with a lower rating and asks for a reasoned confirmation.
+
+    It is due when every ``when`` condition holds and the ``rating`` input is below
+    ``at_least`` (or unknown). It changes nothing in the suggestion; the record asks for the
+    clinician's reason before it is stored.
+    """
+
+    id: str
+    conditions: tuple[Condition, ...]
+    rating: str
+    at_least: str
+    message: str
+    recommendation: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,6 +206,8 @@ class DecisionTable:
     recommendations: tuple[Recommendation, ...]
     rules: tuple[Rule, ...]
     origin: str = ""
+    lifts: tuple[Lift, ...] = ()
+    confirmations: tuple[Confirmation, ...] = ()
     ranks: Mapping[str, Mapping[str | bool, int]] = field(
         init=False, repr=False, compare=False, hash=False
     )
@@ -163,6 +221,8 @@ class DecisionTable:
                 ranks[spec.path] = {False: 0, True: 1}
             else:
                 ranks[spec.path] = {level: rank for rank, level in enumerate(spec.levels)}
+                if spec.unknown is not None:
+                    ranks[spec.path][spec.unknown] = -1
         object.__setattr__(self, "ranks", ranks)
 
     def input(self, path: str) -> InputSpec:
@@ -240,8 +300,32 @@ def _inputs(raw: object, problems: list[str]) -> tuple[InputSpec, ...]:
         if not isinstance(labels, Mapping) or set(labels) != set(levels):
             problems.append(f"{where}.labels: skal ha en norsk etikett for hvert nivå")
             continue
-        if not required and default not in levels:
-            problems.append(f"{where}.default: skal være et av nivåene {', '.join(levels)}")
+        unknown = entry.get("unknown")
+        unknown_value, unknown_label, unknown_missing = None, "", False
+        if unknown is not None:
+            if (
+                not isinstance(unknown, Mapping)
+                or not set(unknown) <= {"value", "label", "missing"}
+                or not isinstance(unknown.get("value"), str)
+                or not unknown["value"]
+                or unknown["value"] in levels
+                or not isinstance(unknown.get("label"), str)
+                or not unknown["label"].strip()
+                or not isinstance(unknown.get("missing", False), bool)
+            ):
+                problems.append(
+                    f"{where}.unknown: skal være et objekt med «value» (ikke et av nivåene), "
+                    "«label» og eventuelt «missing» (true eller false)"
+                )
+                continue
+            unknown_value = unknown["value"]
+            unknown_label = unknown["label"]
+            unknown_missing = bool(unknown.get("missing", False))
+        allowed_defaults = [*levels, *([unknown_value] if unknown_value else [])]
+        if not required and default not in allowed_defaults:
+            problems.append(
+                f"{where}.default: skal være et av nivåene {', '.join(allowed_defaults)}"
+            )
             continue
         specs.append(
             InputSpec(
@@ -252,6 +336,9 @@ def _inputs(raw: object, problems: list[str]) -> tuple[InputSpec, ...]:
                 tuple((level, str(labels[level])) for level in levels),
                 required,
                 default,
+                unknown_value,
+                unknown_label,
+                unknown_missing,
             )
         )
     return tuple(specs)
@@ -346,6 +433,12 @@ def _rules(
                     f"{where}.when: et tak («specialist_at_most») kan bare avhenge av ja/nei-"
                     "inndata, ellers kan et alvorligere bilde gi svakere kontakt"
                 )
+        reason_capped = entry.get("reason_capped", "")
+        if not isinstance(reason_capped, str) or (
+            "reason_capped" in entry and not reason_capped.strip()
+        ):
+            problems.append(f"{where}.reason_capped: skal være en tekst som ikke er tom")
+            reason_capped = ""
         if conditions is None:
             continue
         rules.append(
@@ -360,9 +453,106 @@ def _rules(
                 reason=reason,
                 recommendation=recommendation,
                 evidence=str(evidence),
+                reason_capped=reason_capped,
             )
         )
     return tuple(rules)
+
+
+def _lifts(
+    raw: object,
+    inputs: Mapping[str, InputSpec],
+    recommendations: Mapping[str, Recommendation],
+    problems: list[str],
+) -> tuple[Lift, ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        problems.append("lifts: skal være en liste")
+        return ()
+    lifts: list[Lift] = []
+    for index, entry in enumerate(raw):
+        where = f"lifts[{index}]"
+        if not isinstance(entry, Mapping):
+            problems.append(f"{where}: skal være et objekt")
+            continue
+        lift_id = _text(entry, "id", f"{where}.", problems)
+        if lift_id and not _RULE_ID.match(lift_id):
+            problems.append(f"{where}.id: store bokstaver, sifre og bindestrek")
+        reason = _text(entry, "reason", f"{where}.", problems)
+        recommendation = _text(entry, "recommendation", f"{where}.", problems)
+        if recommendation and recommendation not in recommendations:
+            problems.append(f"{where}.recommendation: «{recommendation}» finnes ikke")
+        evidence = entry.get("evidence")
+        if evidence not in _EVIDENCE:
+            problems.append(f"{where}.evidence: skal være en av {', '.join(_EVIDENCE)}")
+        target = inputs.get(str(entry.get("input")))
+        if target is None or target.kind != "ordinal":
+            problems.append(f"{where}.input: skal være en ordnet inndata")
+            continue
+        if entry.get("to") not in target.levels:
+            problems.append(f"{where}.to: skal være et av nivåene {', '.join(target.levels)}")
+            continue
+        conditions = _conditions(entry.get("when"), f"{where}.when", inputs, problems)
+        if conditions is None:
+            continue
+        if not conditions:
+            problems.append(f"{where}.when: et løft må ha minst én betingelse")
+            continue
+        lifts.append(
+            Lift(
+                lift_id,
+                conditions,
+                target.path,
+                str(entry["to"]),
+                reason,
+                recommendation,
+                str(evidence),
+            )
+        )
+    return tuple(lifts)
+
+
+def _confirmations(
+    raw: object,
+    inputs: Mapping[str, InputSpec],
+    recommendations: Mapping[str, Recommendation],
+    problems: list[str],
+) -> tuple[Confirmation, ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        problems.append("confirmations: skal være en liste")
+        return ()
+    found: list[Confirmation] = []
+    for index, entry in enumerate(raw):
+        where = f"confirmations[{index}]"
+        if not isinstance(entry, Mapping):
+            problems.append(f"{where}: skal være et objekt")
+            continue
+        check_id = _text(entry, "id", f"{where}.", problems)
+        if check_id and not _RULE_ID.match(check_id):
+            problems.append(f"{where}.id: store bokstaver, sifre og bindestrek")
+        message = _text(entry, "message", f"{where}.", problems)
+        recommendation = _text(entry, "recommendation", f"{where}.", problems)
+        if recommendation and recommendation not in recommendations:
+            problems.append(f"{where}.recommendation: «{recommendation}» finnes ikke")
+        rating = inputs.get(str(entry.get("rating")))
+        if rating is None or rating.kind != "ordinal":
+            problems.append(f"{where}.rating: skal være en ordnet inndata")
+            continue
+        if entry.get("at_least") not in rating.levels:
+            problems.append(f"{where}.at_least: skal være et av nivåene {', '.join(rating.levels)}")
+            continue
+        conditions = _conditions(entry.get("when"), f"{where}.when", inputs, problems)
+        if conditions is None:
+            continue
+        found.append(
+            Confirmation(
+                check_id, conditions, rating.path, str(entry["at_least"]), message, recommendation
+            )
+        )
+    return tuple(found)
 
 
 def parse_table(raw: object, origin: str) -> DecisionTable:
@@ -434,13 +624,10 @@ def parse_table(raw: object, origin: str) -> DecisionTable:
             specialist.append(
                 (entry["code"], _text(entry, "label", f"specialist_levels[{index}].", problems))
             )
-    rules = _rules(
-        raw.get("rules"),
-        {spec.path: spec for spec in inputs},
-        recommendations,
-        max(len(pathways), 1),
-        problems,
-    )
+    by_path = {spec.path: spec for spec in inputs}
+    rules = _rules(raw.get("rules"), by_path, recommendations, max(len(pathways), 1), problems)
+    lifts = _lifts(raw.get("lifts"), by_path, recommendations, problems)
+    confirmations = _confirmations(raw.get("confirmations"), by_path, recommendations, problems)
     if problems:
         raise TableError(origin, problems)
     return DecisionTable(
@@ -454,6 +641,8 @@ def parse_table(raw: object, origin: str) -> DecisionTable:
         recommendations=tuple(recommendations.values()),
         rules=rules,
         origin=origin,
+        lifts=lifts,
+        confirmations=confirmations,
     )
 
 
