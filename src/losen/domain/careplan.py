@@ -32,12 +32,12 @@ from losen.domain.instruments.model import InstrumentDefinition, Sex
 from losen.domain.instruments.scoring import band_for_total
 
 #: Days of treatment after which no reliable improvement suggests stepping up. Six weeks is our
-#: default (an [INF] choice in the spirit of IAPT's review after a few sessions); every
+#: default (our own choice, in the spirit of IAPT's review after a few sessions); every
 #: municipality sets its own in :class:`StepPolicy`.
 DEFAULT_REVIEW_AFTER_DAYS = 42
 
 #: Smallest group shown in aggregated outcomes; smaller groups are suppressed so that a leader
-#: cannot recognise a person (an [INF] choice, common in Norwegian statistics practice).
+#: cannot recognise a person (our own choice, common in Norwegian statistics practice).
 DEFAULT_MIN_GROUP_SIZE = 5
 
 
