@@ -44,6 +44,7 @@ def test_score_prints_the_contract(capsys):
                 "item": 9,
                 "message": "Spørsmål 9 er besvart over 0: gjør en selvmordsrisikovurdering "
                 "samme dag, uansett totalskår.",
+                "level": "akutt",
             }
         ],
         "positive_screen": False,

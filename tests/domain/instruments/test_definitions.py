@@ -171,10 +171,22 @@ def test_missing_fields_are_all_reported_at_once():
     assert "licence: skal være et objekt" in problems
 
 
-def test_both_or_neither_band_kinds_is_rejected():
-    """A definition gives bands for everyone or per sex, exactly one of them."""
-    document = local_definition(bands_by_sex={"female": [], "male": []})
-    assert any(p.startswith("bands: oppgi enten") for p in _problems(document))
+def test_neither_band_kind_is_rejected_and_both_need_the_levels_without_sex():
+    """A definition gives bands for everyone, per sex, or both; with both, the common ones are
+    used when sex is unknown and the definition must say so in words."""
+    document = local_definition()
+    bands = document.pop("bands")
+    assert any(p.startswith("bands: oppgi «bands»") for p in _problems(document))
+    both = local_definition(bands_by_sex={"female": bands, "male": bands})
+    assert any(p.startswith("levels_without_sex: skal si") for p in _problems(both))
+    both["levels_without_sex"] = "kjønn ikke oppgitt: felles bånd"
+    assert parse_definition(both, "test").levels_without_sex == "kjønn ikke oppgitt: felles bånd"
+
+
+def test_a_safety_rule_level_must_be_one_of_the_three():
+    document = local_definition()
+    document["safety_rules"][0]["level"] = "straks"
+    assert any(".level: skal være en av akutt, snarlig, rutine" in p for p in _problems(document))
 
 
 def test_non_object_document_is_rejected():

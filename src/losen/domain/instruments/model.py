@@ -22,6 +22,12 @@ DEFINITION_FORMAT = "losen-instrument/1"
 #: too short for an item's official wording.
 MAX_LABEL_CHARS = 60
 
+#: How urgent a raised flag's follow-up is, most urgent first: the same day, within days, at
+#: the next ordinary contact (the three levels of urgency proposed for municipal mental-health
+#: and substance work; Losen's notices carry them).
+FLAG_LEVELS = ("akutt", "snarlig", "rutine")
+DEFAULT_FLAG_LEVEL = "snarlig"
+
 
 class Sex(StrEnum):
     """Sex as used by the instruments' sex-specific cut-offs (the published studies use two)."""
@@ -123,13 +129,12 @@ class Screen:
     source: str
 
     def cutoff_for(self, sex: Sex | None) -> int | None:
-        """Return the cut-off for ``sex``; ``None`` when sex-specific and ``sex`` is missing."""
-        if self.cutoff is not None:
-            return self.cutoff
+        """Return the cut-off for ``sex``: the sex-specific one when both are known, else the
+        common one (``None`` when only sex-specific cut-offs exist and ``sex`` is missing)."""
         for candidate, cutoff in self.cutoff_by_sex:
             if candidate == sex:
                 return cutoff
-        return None
+        return self.cutoff
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,6 +169,8 @@ class SafetyRule:
         equals: The item raises the flag at exactly this score.
         total_at_least: The total raises the flag at this value or higher.
         source: Citation for the rule.
+        level: How urgent the follow-up is: ``akutt`` (the same day), ``snarlig`` (within
+            days) or ``rutine`` (at the next ordinary contact).
     """
 
     code: str
@@ -173,6 +180,7 @@ class SafetyRule:
     equals: int | None
     total_at_least: int | None
     source: str
+    level: str = "snarlig"
 
     def is_raised(self, answers: tuple[int, ...], total: int) -> bool:
         """Return whether the rule fires for these answers and this total."""
@@ -253,6 +261,7 @@ class InstrumentDefinition:
     sources: tuple[SourceRef, ...]
     notes: str = ""
     origin: str = ""
+    levels_without_sex: str = ""
 
     @property
     def min_total(self) -> int:
@@ -266,19 +275,37 @@ class InstrumentDefinition:
 
     @property
     def requires_sex(self) -> bool:
-        """Whether scoring needs the person's sex (sex-specific bands or cut-off)."""
-        has_sex_bands = bool(self.bands_by_sex)
+        """Whether scoring needs the person's sex: sex-specific bands or cut-off without
+        common ones to fall back on."""
+        has_sex_bands = bool(self.bands_by_sex) and not self.bands
         has_sex_screen = self.screen is not None and self.screen.cutoff is None
         return has_sex_bands or has_sex_screen
 
+    @property
+    def uses_sex(self) -> bool:
+        """Whether any band or cut-off differs by sex (with or without common fallbacks)."""
+        return bool(self.bands_by_sex) or (
+            self.screen is not None and bool(self.screen.cutoff_by_sex)
+        )
+
     def bands_for(self, sex: Sex | None) -> tuple[Band, ...]:
-        """Return the bands that apply to ``sex`` (empty when sex-specific and unknown)."""
-        if self.bands:
-            return self.bands
+        """Return the bands that apply to ``sex``: the sex-specific ones when both are known,
+        else the common ones (empty when only sex-specific bands exist and sex is unknown)."""
         for candidate, bands in self.bands_by_sex:
             if candidate == sex:
                 return bands
-        return ()
+        return self.bands
+
+    def levels_used(self, sex: Sex | None) -> str:
+        """Which levels a result with ``sex`` was judged by, in Norwegian; empty when the
+        instrument's levels are the same for everyone."""
+        if not self.uses_sex:
+            return ""
+        if sex is Sex.FEMALE:
+            return "grenseverdier for kvinner"
+        if sex is Sex.MALE:
+            return "grenseverdier for menn"
+        return self.levels_without_sex
 
 
 @dataclass(frozen=True, slots=True)
@@ -288,10 +315,11 @@ class Flag:
     code: str
     item: int | None
     message: str
+    level: str = "snarlig"
 
     def to_dict(self) -> dict[str, object]:
         """Return the JSON shape of the scoring contract."""
-        return {"code": self.code, "item": self.item, "message": self.message}
+        return {"code": self.code, "item": self.item, "message": self.message, "level": self.level}
 
 
 @dataclass(frozen=True, slots=True)

@@ -113,7 +113,7 @@ def score_answers(
         cutoff = definition.screen.cutoff_for(sex)
         positive_screen = None if cutoff is None else total >= cutoff
     flags = tuple(
-        Flag(code=rule.code, item=rule.item, message=rule.message)
+        Flag(code=rule.code, item=rule.item, message=rule.message, level=rule.level)
         for rule in definition.safety_rules
         if rule.is_raised(checked, total)
     )

@@ -18,7 +18,9 @@ from collections.abc import Mapping, Sequence
 
 from losen.domain.errors import LosenDomainError
 from losen.domain.instruments.model import (
+    DEFAULT_FLAG_LEVEL,
     DEFINITION_FORMAT,
+    FLAG_LEVELS,
     MAX_LABEL_CHARS,
     Band,
     ChangeRule,
@@ -51,6 +53,7 @@ _TOP_LEVEL_KEYS = {
     "screen",
     "change",
     "safety_rules",
+    "levels_without_sex",
     "licence",
     "sources",
     "notes",
@@ -252,11 +255,12 @@ def _bands(
 ) -> tuple[tuple[Band, ...], tuple[tuple[Sex, tuple[Band, ...]], ...]]:
     has_common = "bands" in raw
     has_by_sex = "bands_by_sex" in raw
-    if has_common == has_by_sex:
-        problems.add("bands", "oppgi enten «bands» eller «bands_by_sex» (nøyaktig ett av dem)")
+    if not has_common and not has_by_sex:
+        problems.add("bands", "oppgi «bands», «bands_by_sex» eller begge")
         return (), ()
-    if has_common:
-        return _band_list(raw["bands"], "bands", min_total, max_total, problems), ()
+    common = _band_list(raw["bands"], "bands", min_total, max_total, problems) if has_common else ()
+    if not has_by_sex:
+        return common, ()
     by_sex = _object(raw["bands_by_sex"], "bands_by_sex", problems)
     if by_sex is None:
         return (), ()
@@ -272,7 +276,7 @@ def _bands(
         )
         for sex in Sex
     )
-    return (), result
+    return common, result
 
 
 def _cutoff_in_range(
@@ -289,15 +293,17 @@ def _screen(raw: object, min_total: int, max_total: int, problems: _Problems) ->
     _unknown_keys(entry, {"cutoff", "cutoff_by_sex", "label", "source"}, "screen", problems)
     label = _text(entry, "label", "screen", problems)
     source = _text(entry, "source", "screen", problems)
-    if ("cutoff" in entry) == ("cutoff_by_sex" in entry):
-        problems.add("screen", "oppgi enten «cutoff» eller «cutoff_by_sex» (nøyaktig ett)")
+    if "cutoff" not in entry and "cutoff_by_sex" not in entry:
+        problems.add("screen", "oppgi «cutoff», «cutoff_by_sex» eller begge")
         return None
+    common: int | None = None
     if "cutoff" in entry:
-        cutoff = _int(entry, "cutoff", "screen", problems)
-        if cutoff is None:
+        common = _int(entry, "cutoff", "screen", problems)
+        if common is None:
             return None
-        _cutoff_in_range(cutoff, "screen.cutoff", min_total, max_total, problems)
-        return Screen(cutoff=cutoff, cutoff_by_sex=(), label=label, source=source)
+        _cutoff_in_range(common, "screen.cutoff", min_total, max_total, problems)
+        if "cutoff_by_sex" not in entry:
+            return Screen(cutoff=common, cutoff_by_sex=(), label=label, source=source)
     by_sex = _object(entry["cutoff_by_sex"], "screen.cutoff_by_sex", problems)
     if by_sex is None:
         return None
@@ -311,7 +317,7 @@ def _screen(raw: object, min_total: int, max_total: int, problems: _Problems) ->
             return None
         _cutoff_in_range(value, f"screen.cutoff_by_sex.{sex.value}", min_total, max_total, problems)
         pairs.append((sex, value))
-    return Screen(cutoff=None, cutoff_by_sex=tuple(pairs), label=label, source=source)
+    return Screen(cutoff=common, cutoff_by_sex=tuple(pairs), label=label, source=source)
 
 
 def _change(raw: object, min_total: int, max_total: int, problems: _Problems) -> ChangeRule | None:
@@ -351,7 +357,11 @@ def _safety_rules(
         entry = _object(raw_rule, path, problems)
         if entry is None:
             continue
-        _unknown_keys(entry, {"code", "when", "message", "source"}, path, problems)
+        _unknown_keys(entry, {"code", "when", "message", "source", "level"}, path, problems)
+        level = entry.get("level", DEFAULT_FLAG_LEVEL)
+        if level not in FLAG_LEVELS:
+            problems.add(f"{path}.level", f"skal være en av {', '.join(FLAG_LEVELS)}")
+            level = DEFAULT_FLAG_LEVEL
         code = _text(entry, "code", path, problems)
         if code and not _SLUG.match(code):
             problems.add(f"{path}.code", "bare små bokstaver, sifre og bindestrek")
@@ -367,7 +377,9 @@ def _safety_rules(
         if rule is None or not code or not message:
             continue
         item, at_least, equals, total_at_least = rule
-        rules.append(SafetyRule(code, message, item, at_least, equals, total_at_least, source))
+        rules.append(
+            SafetyRule(code, message, item, at_least, equals, total_at_least, source, str(level))
+        )
     return tuple(rules)
 
 
@@ -484,6 +496,7 @@ def parse_definition(raw: object, origin: str) -> InstrumentDefinition:
     construct = _text(top, "construct", "", problems)
     recall_period = _text(top, "recall_period", "", problems)
     notes = _text(top, "notes", "", problems, required=False)
+    levels_without_sex = _text(top, "levels_without_sex", "", problems, required=False)
     higher_is_worse = top.get("higher_is_worse", True)
     if not isinstance(higher_is_worse, bool):
         problems.add("higher_is_worse", "skal være true eller false")
@@ -509,6 +522,17 @@ def parse_definition(raw: object, origin: str) -> InstrumentDefinition:
     screen = _screen(top["screen"], min_total, max_total, problems) if "screen" in top else None
     change = _change(top["change"], min_total, max_total, problems) if "change" in top else None
     safety_rules = _safety_rules(top.get("safety_rules"), items, min_total, max_total, problems)
+    fallback = (
+        (bool(bands)
+        and bool(bands_by_sex))
+        or (screen is not None and screen.cutoff is not None and bool(screen.cutoff_by_sex))
+    )
+    if fallback and not levels_without_sex:
+        problems.add(
+            "levels_without_sex",
+            "skal si hvilke grenser som brukes når kjønn ikke er oppgitt (definisjonen har både "
+            "felles og kjønnsspesifikke grenser)",
+        )
     if problems.items or licence is None:
         raise DefinitionError(origin, problems.items or ["licence: mangler"])
     return InstrumentDefinition(
@@ -530,4 +554,5 @@ def parse_definition(raw: object, origin: str) -> InstrumentDefinition:
         sources=sources,
         notes=notes,
         origin=origin,
+        levels_without_sex=levels_without_sex,
     )
