@@ -142,7 +142,7 @@ def test_case_second_save_is_refused_and_the_first_kept(client_for, case):
     first["title"] = ["Lenas tittel"]
     assert lena.post(url, first).status_code == 302
     second["title"] = ["Anders' tittel"]
-    second["ethics"] = ["Anders' etiske refleksjon"]
+    second["coherence"] = ["Anders' sammenheng"]
     response = anders.post(url, second)
 
     assert response.status_code == 200
@@ -150,15 +150,15 @@ def test_case_second_save_is_refused_and_the_first_kept(client_for, case):
     rows = conflict_rows(response)
     assert rows["Tittel"] == ("Lenas tittel", "Anders' tittel")
     assert original_title not in rows["Tittel"]
-    assert "etisk refleksjon (valgfritt)".capitalize() not in rows  # only Lena's field
+    assert "sammenheng med lokale vedtak og mål".capitalize() not in rows  # only Lena's field
     case.refresh_from_db()
     assert case.title == "Lenas tittel"
-    assert case.ethics != "Anders' etiske refleksjon"
+    assert case.coherence != "Anders' sammenheng"
     assert case.lock_version == version + 1
     # The form now shows the saved title and keeps Anders' own change elsewhere.
     form = response.context["form"]
     assert form["title"].value() == "Lenas tittel"
-    assert form["ethics"].value() == "Anders' etiske refleksjon"
+    assert form["coherence"].value() == "Anders' sammenheng"
     assert form["lock_version"].value() == str(version + 1)
 
 
@@ -168,7 +168,7 @@ def test_case_resubmitting_the_refused_form_keeps_both(client_for, case):
     first, second = load_form(lena, url), load_form(anders, url)
     first["title"] = ["Lenas tittel"]
     lena.post(url, first)
-    second["ethics"] = ["Anders' refleksjon"]
+    second["coherence"] = ["Anders' sammenheng"]
     second["title"] = ["Anders' tittel"]
     refused = anders.post(url, second)
     parser = _Forms()
@@ -177,7 +177,7 @@ def test_case_resubmitting_the_refused_form_keeps_both(client_for, case):
     again.pop("csrfmiddlewaretoken", None)
     assert anders.post(url, again).status_code == 302
     case.refresh_from_db()
-    assert (case.title, case.ethics) == ("Lenas tittel", "Anders' refleksjon")
+    assert (case.title, case.coherence) == ("Lenas tittel", "Anders' sammenheng")
 
 
 def test_an_edit_of_other_fields_meanwhile_is_no_conflict(client_for, case):

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from losen.apps.common.documents import Paper, Section, Table, to_docx
 from losen.apps.criteria import wording
 from losen.apps.insight.services import attached_figures
+from losen.apps.knowledge import basis as knowledge_basis
 from losen.domain.explain import Fact
 from losen.domain.mcda.explain import weight_interval
 
@@ -289,6 +290,8 @@ def build_snapshot(case: PrioritizationCase, *, detail: str, version: int) -> di
             for row in overview.affected
         ],
         "indicators": _attached_indicators(case),
+        # The mini method assessments and the ethical reflections (losen.apps.knowledge).
+        **knowledge_basis.snapshot(case),
         "follow_ups": [
             {
                 "indicator": f.indicator,
@@ -585,7 +588,7 @@ def sections(snapshot: dict) -> list[Section]:
     )
     out[8].paragraphs += [f"{a['name']}: {_or_missing(a['equity'])}" for a in alts]
     out[9].paragraphs += [f"{a['name']}: {_or_missing(a['local_conditions'])}" for a in alts]
-    out[10].paragraphs.append(case["ethics"].strip() or _("Ingen etisk refleksjon er skrevet."))
+    knowledge_basis.fill_ethics(out[10], s)
     out[11].tables.append(
         Table(
             [_("Tiltak"), _("Kunnskapsgrunnlag"), _("Nytte"), _("Alvorlighet"), _("Ressurs")],
@@ -599,6 +602,7 @@ def sections(snapshot: dict) -> list[Section]:
             ],
         )
     )
+    knowledge_basis.fill_knowledge(out[11], s)
     part = s["participation"]
     if part["total"]:
         out[12].paragraphs.append(

@@ -35,7 +35,6 @@ class CaseForm(LockedFormMixin, forms.ModelForm):
             "plan_process",
             "plan_reference",
             "coherence",
-            "ethics",
             "budget_nok",
             "recommendation",
         ]
@@ -47,7 +46,6 @@ class CaseForm(LockedFormMixin, forms.ModelForm):
                 "economic_frame",
                 "professional_frame",
                 "coherence",
-                "ethics",
                 "recommendation",
             )
         }
