@@ -1,7 +1,7 @@
-"""The instrument findings reach the suggestion (issue 15, line 1): probable dependence on DUDIT
-or AUDIT lifts severity, PHQ-9 item 9 beside a lower suicide rating asks for a reasoned
-confirmation, «ikke vurdert» is unknown and named as missing, a cap's lowered reason says so,
-worsening counts for short problems too, and the deviation note follows the intensity."""
+"""The instrument findings reach the suggestion: probable dependence on DUDIT or AUDIT lifts
+severity, PHQ-9 item 9 beside a lower suicide rating asks for a reasoned confirmation, «ikke
+vurdert» is unknown and named as missing, a cap's lowered reason says so, worsening counts for
+short problems too, and the deviation note follows the intensity."""
 
 from __future__ import annotations
 

@@ -1,6 +1,7 @@
 """The decision table is monotone over its whole input space.
 
-"More severe or longer lasting never yields a lower pathway" (issue 4). We check the stronger
+"More severe or longer lasting never yields a lower pathway" (docs/reference/pathways.md,
+"Monotone by construction and by test"). We check the stronger
 statement for every ordinal input (severity, expected duration, function loss, each risk, trend,
 psychosis, and the instrument findings: substance use, PHQ-9 item 9, the trend on repeated
 measures): raising any of them, with the yes/no inputs held fixed, never lowers the pathway,
