@@ -52,7 +52,9 @@ class _Checker:
         self.problems: list[Problem] = []
 
     def add(self, path: str, message: str) -> None:
-        self.problems.append(Problem(path, message))
+        """One problem per path: a missing field is not also reported as of the wrong type."""
+        if all(p.path != path for p in self.problems):
+            self.problems.append(Problem(path, message))
 
     def obj(self, value: Any, path: str, fields: dict[str, bool]) -> Mapping | None:
         """*value* as an object with *fields* (name → required); unknown fields refused."""

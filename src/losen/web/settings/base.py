@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "losen.apps.cases",
     "losen.apps.criteria",
     "losen.apps.knowledge",
+    "losen.apps.knowledge",
 ]
 
 MIDDLEWARE = [
