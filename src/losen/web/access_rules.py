@@ -286,6 +286,37 @@ ACCESS_RULES: dict[str, AccessRule] = {
     "priorities:followup_indicator_add": AccessRule(
         CASE_EDIT, CASE_EDIT, MUNICIPALITY, "priorities.FollowUp"
     ),
+    # --- Living up to the guidelines: self-assessment, deviations register, improvement
+    "guidance:index": AccessRule(CASE_READ, NO_FORM),
+    "guidance:assessment_new": AccessRule(LEADER, LEADER),
+    "guidance:results": AccessRule(
+        CASE_READ, NO_FORM, note="The guideline is chosen by query; an unknown one gives 404."
+    ),
+    "guidance:register": AccessRule(
+        INSIGHT, NO_FORM, note="Anonymous counts only: no person, no free text, no record id."
+    ),
+    "guidance:actions": AccessRule(CASE_READ, NO_FORM),
+    "guidance:action": AccessRule(
+        CASE_READ, LEADER, MUNICIPALITY, "guidance.ImprovementAction"
+    ),
+    "guidance:assessment": AccessRule(
+        CASE_READ, NO_FORM, MUNICIPALITY, "guidance.SelfAssessment"
+    ),
+    "guidance:assessment_close": AccessRule(
+        None, LEADER, MUNICIPALITY, "guidance.SelfAssessment",
+        note="A refused close shows the assessment with every gap listed.",
+    ),
+    "guidance:assessment_xlsx": AccessRule(
+        CASE_READ, NO_FORM, MUNICIPALITY, "guidance.SelfAssessment"
+    ),
+    "guidance:assessment_docx": AccessRule(
+        CASE_READ, NO_FORM, MUNICIPALITY, "guidance.SelfAssessment"
+    ),
+    "guidance:point": AccessRule(LEADER, LEADER, MUNICIPALITY, "guidance.PointAssessment"),
+    "guidance:point_figure": AccessRule(
+        LEADER, LEADER, MUNICIPALITY, "guidance.PointAssessment"
+    ),
+    "guidance:action_new": AccessRule(LEADER, LEADER, MUNICIPALITY, "guidance.PointAssessment"),
     # --- Service decisions (vedtak; personal data)
     #     A wrong role gets 404 here too, like on the caseworker's pages below (HIDDEN).
     "cases:decision_new": AccessRule(

@@ -37,6 +37,11 @@ NAVIGATION: list[NavItem] = [
     NavItem("cases:criteria", _("Tildelingskriterier"), frozenset({Role.LEDER})),
     NavItem("accounts:units", _("Enheter"), ALL),
     NavItem(
+        "guidance:index",
+        _("Etterlevelse"),
+        frozenset({Role.LEDER, Role.ANALYTIKER, Role.LESER, Role.ADMIN}),
+    ),
+    NavItem(
         "clinical:leader_outcomes",
         _("Resultater per tiltak"),
         frozenset({Role.LEDER, Role.ANALYTIKER}),

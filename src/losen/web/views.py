@@ -34,7 +34,12 @@ def home(request):
     context = {
         "units": municipality.units.all(),
         "role_labels": [Role(role).label for role in sorted(request.roles)],
+        "overdue_actions": [],
     }
+    if Role.LEDER in request.roles:
+        from losen.apps.guidance.selectors import overdue_actions
+
+        context["overdue_actions"] = overdue_actions(municipality)
     return render(request, "losen/home.html", context)
 
 

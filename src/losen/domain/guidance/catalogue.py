@@ -389,3 +389,11 @@ def builtin_guidelines() -> dict[str, Guideline]:
 def national_recommendation_ids(guideline_id: str = "psykisk-helse-rus") -> tuple[str, ...]:
     """The recommendation ids of one built-in guideline, in order."""
     return tuple(rec.id for rec in builtin_guidelines()[guideline_id].recommendations)
+
+
+def builtin_content(guideline_id: str) -> dict:
+    """The raw JSON object of a built-in guideline file (what an assessment copies in)."""
+    import json
+
+    folder = resources.files("losen.domain.guidance") / "data"
+    return json.loads((folder / f"{guideline_id}.json").read_text(encoding="utf-8"))

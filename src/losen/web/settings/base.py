@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "losen.apps.priorities",
     "losen.apps.cases",
     "losen.apps.criteria",
+    "losen.apps.guidance",
     "losen.apps.knowledge",
     "losen.apps.knowledge",
 ]
