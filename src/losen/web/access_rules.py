@@ -218,6 +218,20 @@ ACCESS_RULES: dict[str, AccessRule] = {
     "insight:demand": AccessRule(INSIGHT, NO_FORM, note="Its form is sent by GET."),
     "insight:imports": AccessRule(INSIGHT, INSIGHT),
     "insight:import_detail": AccessRule(INSIGHT, NO_FORM, SHARED, "insight.ImportBatch"),
+    "insight:import_job": AccessRule(
+        INSIGHT,
+        NO_FORM,
+        SHARED,
+        "jobs.Job",
+        note="A background import or fetch: progress and result, polled by HTMX or reloaded.",
+    ),
+    "insight:import_job_retry": AccessRule(
+        None,
+        INSIGHT,
+        SHARED,
+        "jobs.Job",
+        note="Runs an interrupted or failed job again; a finished one is left as it is.",
+    ),
     "insight:export": AccessRule(
         INSIGHT, NO_FORM, note="The table is chosen by query; an empty export gives 404."
     ),

@@ -187,7 +187,11 @@ def _page(response) -> str:
 
 
 def _upload(client, name: str, body: bytes):
-    return client.post(reverse("insight:imports"), {"file": SimpleUploadedFile(name, body)})
+    # A file the form accepts is imported by a task; its page (after the redirect) says how
+    # it went.
+    return client.post(
+        reverse("insight:imports"), {"file": SimpleUploadedFile(name, body)}, follow=True
+    )
 
 
 def test_an_upload_above_20_mb_is_cut_off_as_it_arrives_with_a_form_error(analyst):

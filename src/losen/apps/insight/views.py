@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.shortcuts import render
@@ -241,68 +242,141 @@ def _imports(request, handler):
     else:
         form = ImportForm()
     if request.method == "POST" and form.is_valid():
-        return _stream_import(request, form)
+        return _start_import(request, form)
     batches = list(_visible_batches(request).select_related("municipality")[:50])
     tables = sorted({t for b in batches for t in b.tables})
+    jobs = [job_context(job) for job in _visible_jobs(request).defer("data")[:10]]
     return render(
         request,
         "insight/imports.html",
-        {"form": form, "batches": batches, "tables": tables},
+        {"form": form, "batches": batches, "tables": tables, "jobs": jobs},
     )
 
 
-PROGRESS_MARKER = "<!--insight-progress-->"
+def _start_import(request, form):
+    """Store the upload as a job, queue its import and send the browser to the job's page.
 
+    The import runs in ``losen worker`` (:mod:`.tasks`), not in this request: the task gets
+    the job's id, and reads the file from the job row.
+    """
+    from django.shortcuts import redirect
 
-def _stream_import(request, form):
-    """Run the import while the page is sent, one progress line at a time (no JavaScript)."""
-    from django.http import StreamingHttpResponse
-    from django.template.loader import render_to_string
-
-    from .services import import_steps
+    from .tasks import start_import
 
     upload = form.cleaned_data["file"]
-    data = upload.read()
-    name = upload.name
-    page = render_to_string("insight/import_run.html", {"file_name": name}, request=request)
-    head, tail = page.split(PROGRESS_MARKER)
-    steps = import_steps(
+    job = start_import(
         actor=request.user,
-        data=data,
-        file_name=name,
         municipality=request.municipality,
+        upload_name=upload.name,
+        data=upload.read(),
         source=form.cleaned_data["source"] or None,
         table=form.cleaned_data["table"] or None,
     )
+    response = redirect("insight:import_job", external_id=job.external_id)
+    response.status_code = 303  # the page is fetched with GET, and reloads without a resubmit
+    return response
+
+
+def _visible_jobs(request):
+    from django.db.models import Q
+
+    from losen.apps.jobs.models import Job
+
+    from .tasks import FETCH_KIND, IMPORT_KIND
+
+    return Job.objects.filter(kind__in=(IMPORT_KIND, FETCH_KIND)).filter(
+        Q(municipality__isnull=True) | Q(municipality=request.municipality)
+    )
+
+
+def _job_or_404(request, external_id):
+    from django.http import Http404
+
+    job = _visible_jobs(request).filter(external_id=external_id).first()
+    if job is None:
+        raise Http404(_("Fant ikke siden."))
+    return job
+
+
+#: Seconds between two looks at a job that is not finished (HTMX, or the page's own reload).
+JOB_POLL_SECONDS = 2
+
+
+def job_context(job) -> dict:
+    """What the job's page (and its polled fragment) shows: state, progress and outcome."""
+    from losen.apps.jobs import progress
+    from losen.apps.jobs.models import JobState
+    from losen.apps.jobs.services import can_retry, shown_state
+
+    state = shown_state(job)
+    step = progress.latest(job.external_id)
     phases = {
+        "venter": _("Starter"),
+        "henter": _("Henter tabellen"),
         "lest": _("Leser og kontrollerer fila"),
         "kontrollert": _("Fila er kontrollert"),
         "lagrer": _("Lagrer"),
         "ferdig": _("Ferdig"),
     }
+    states = {
+        JobState.QUEUED: _("Venter på tur i køen."),
+        JobState.RUNNING: _("Importen pågår."),
+        JobState.DONE: _("Ferdig."),
+        JobState.REFUSED: _("Ingenting er lagret."),
+        JobState.FAILED: _("Importen stoppet med en feil; ingenting er lagret."),
+        "interrupted": _("Importen ble avbrutt (arbeidsprosessen stoppet); ingenting er lagret."),
+    }
+    finished = state in (JobState.DONE, JobState.REFUSED)
+    stopped = state in (JobState.FAILED, "interrupted")
+    percent = 100 if finished else (step.percent if step is not None else 0)
+    if state == JobState.QUEUED or step is None:
+        percent = 0
+    line = ""
+    if step is not None and state == JobState.RUNNING:
+        line = f"{phases.get(step.phase, step.phase)}: {percent} %"
+        if step.phase == "lagrer" and step.total:
+            line += " " + _("(%(done)s av %(total)s)") % {"done": step.done, "total": step.total}
+    return {
+        "job": job,
+        "state": state,
+        "state_text": states.get(state, state),
+        "percent": percent,
+        "progress_line": line,
+        "finished": finished,
+        "stopped": stopped,
+        "polling": not finished and not stopped,
+        "poll_seconds": JOB_POLL_SECONDS,
+        "outcome": job.outcome,
+        "can_retry": stopped and can_retry(job),
+    }
 
-    def body():
-        yield head
-        shown = None
-        while True:
-            try:
-                step = next(steps)
-            except StopIteration as done:
-                outcome = done.value
-                break
-            decile = (step.phase, step.percent // 10)
-            if decile == shown:
-                continue
-            shown = decile
-            line = f"{phases.get(step.phase, step.phase)}: {step.percent} %"
-            if step.phase == "lagrer":
-                line += f" ({step.done} / {step.total})"
-            yield f'<li class="ds-paragraph" data-size="sm">{line}</li>\n'
-        yield render_to_string("insight/_import_result.html", {"outcome": outcome}, request=request)
-        yield tail
 
-    response = StreamingHttpResponse(body(), content_type="text/html; charset=utf-8")
+@member_required(*INSIGHT_ROLES)
+def import_job(request, external_id):
+    """A job's progress and result; the status fragment alone for HTMX's polling."""
+    job = _job_or_404(request, external_id)
+    context = job_context(job)
+    template = "insight/_job_status.html" if request.htmx else "insight/import_job.html"
+    response = render(request, template, context)
     response["Cache-Control"] = "no-store"
+    return response
+
+
+@member_required(*INSIGHT_ROLES)
+def import_job_retry(request, external_id):
+    """Run an interrupted or failed job again from its stored file (POST)."""
+    from django.http import HttpResponseNotAllowed
+    from django.shortcuts import redirect
+
+    from losen.apps.jobs.services import NotRetryable, retry
+
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    job = _job_or_404(request, external_id)
+    with contextlib.suppress(NotRetryable):  # the page then shows why (finished, still going)
+        retry(job)
+    response = redirect("insight:import_job", external_id=job.external_id)
+    response.status_code = 303
     return response
 
 

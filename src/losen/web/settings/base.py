@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "losen.web",
     "losen.apps.accounts",
     "losen.apps.audit",
@@ -74,7 +76,7 @@ INSTALLED_APPS = [
     "losen.apps.criteria",
     "losen.apps.guidance",
     "losen.apps.knowledge",
-    "losen.apps.knowledge",
+    "losen.apps.jobs",
 ]
 
 MIDDLEWARE = [
@@ -161,6 +163,85 @@ CACHES = {
         "LOCATION": "losen_cache",
     }
 }
+
+# --- Background work: the task queue (django-tasks) -------------------------------------------
+# Imports started from the web and the nightly fetch of national statistics run as tasks on the
+# Django tasks interface, in ``losen worker``. The embedded default keeps the queue in the
+# database (django-tasks-db, on SQLite and PostgreSQL alike); installations on several machines
+# can use RQ on Redis instead: LOSEN_TASK_BACKEND=rq and LOSEN_REDIS_URL=redis://host:6379/0.
+# A job's progress goes to the "tasks" cache: files under var/tasks/ on one machine, Redis when
+# LOSEN_REDIS_URL is set. See docs/operations.md, "Background work".
+LOSEN_REDIS_URL = os.environ.get("LOSEN_REDIS_URL", "").strip()
+LOSEN_TASK_BACKEND = os.environ.get("LOSEN_TASK_BACKEND", "db").strip().lower() or "db"
+#: Seconds between two heartbeats of a running job; three missed ones mean its worker is gone.
+LOSEN_JOB_HEARTBEAT_SECONDS = _positive_int("LOSEN_JOB_HEARTBEAT_SECONDS", 5)
+#: Seconds an RQ job may run before RQ stops it (a national table takes minutes, not hours).
+LOSEN_TASK_TIMEOUT_SECONDS = 3 * 3600
+
+
+def task_settings(backend: str, redis_url: str, var_dir: Path) -> dict:
+    """``TASKS``, the ``tasks`` cache and, for RQ, its app and queues, from the two settings."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    if backend not in {"db", "rq"}:
+        raise ImproperlyConfigured(
+            f"LOSEN_TASK_BACKEND må være «db» (køen i databasen) eller «rq» (Redis); nå: "
+            f"«{backend}»."
+        )
+    if backend == "rq" and not redis_url:
+        raise ImproperlyConfigured(
+            "LOSEN_TASK_BACKEND=rq trenger LOSEN_REDIS_URL (for eksempel redis://127.0.0.1:6379/0)."
+        )
+    if redis_url:
+        cache = {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": redis_url,
+            "KEY_PREFIX": "losen",
+        }
+    else:
+        cache = {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(var_dir / "tasks"),
+            "OPTIONS": {"MAX_ENTRIES": 10_000},
+        }
+    if backend == "rq":
+        return {
+            "TASKS": {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}},
+            "RQ_QUEUES": {
+                "default": {"URL": redis_url, "DEFAULT_TIMEOUT": LOSEN_TASK_TIMEOUT_SECONDS}
+            },
+            "apps": ["django_rq"],
+            "cache": cache,
+        }
+    return {
+        "TASKS": {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}},
+        "RQ_QUEUES": {},
+        "apps": [],
+        "cache": cache,
+    }
+
+
+_tasks = task_settings(LOSEN_TASK_BACKEND, LOSEN_REDIS_URL, VAR_DIR)
+TASKS = _tasks["TASKS"]
+RQ_QUEUES = _tasks["RQ_QUEUES"]
+INSTALLED_APPS += _tasks["apps"]
+CACHES["tasks"] = _tasks["cache"]
+
+# The schedule ``losen worker`` keeps (local time, TIME_ZONE): each entry's task is enqueued
+# once per due time, whichever worker (on whichever machine) sees it first; a run missed while
+# no worker ran is made when one starts within LOSEN_SCHEDULE_CATCH_UP_HOURS of it.
+LOSEN_SCHEDULE = {
+    "nasjonal-statistikk": {
+        "task": "losen.apps.insight.tasks.fetch_national_statistics",
+        "at": os.environ.get("LOSEN_NIGHTLY_FETCH_AT", "03:15"),
+    },
+}
+LOSEN_SCHEDULE_CATCH_UP_HOURS = 12
+# What the nightly fetch asks SSB for: the catalogue's tables (losen.apps.insight.catalogue),
+# each with the contents and dimension values the dashboard uses, for every region, over the
+# last LOSEN_NIGHTLY_FETCH["years"] periods.
+LOSEN_NIGHTLY_FETCH = {"tables": ["12003", "12209", "12367"], "years": 6}
+# --- end background work ---
 
 # --- Accounts and sessions --------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

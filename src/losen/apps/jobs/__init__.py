@@ -1,0 +1,1 @@
+"""Background work: jobs run as tasks on the Django tasks interface, their progress and retry."""
