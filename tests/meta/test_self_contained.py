@@ -54,9 +54,6 @@ REAL_DATA_FOLDER_NAMED_IN = {
 NOT_YET_CLEANED = {
     ("src/losen/apps/insight/queries.py", "data.md"),
     ("src/losen/apps/insight/models.py", "data.md"),
-    ("tests/apps/insight/test_import.py", "data.md"),
-    ("tests/apps/insight/test_import.py", "SOURCES.md"),
-    ("tests/apps/insight/test_import.py", "../shared/data"),
 }
 
 #: (name, pattern) for what a stand-alone text does not contain.

@@ -1,9 +1,9 @@
 """Importing statistics files into the database: whole or not at all, idempotent, with history.
 
-Real fixtures are read where they lie, in ../shared/data (see its SOURCES.md), and the tests
-skip with the reason when that folder is absent. Expected counts come from SOURCES.md and
-data.md §1.3: 12367 has 1250 cells with status ``.`` ×400 and ``:`` ×85, value[0] = 1943974;
-the 07459 export has 38 160 rows summing to 5 550 203; FHI's example has Oslo 2020 = 3516.
+Real fixtures are the public SSB and FHI files that tests/domain/indicators/shared_data.py
+describes (skipped with the reason when absent). Expected counts are those of the files: SSB
+table 12367 has 1250 cells with status ``.`` ×400 and ``:`` ×85, value[0] = 1943974; the
+07459 export has 38 160 rows summing to 5 550 203; FHI's example has Oslo 2020 = 3516.
 """
 
 from __future__ import annotations
