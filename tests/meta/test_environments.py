@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -95,9 +96,12 @@ def test_a_lock_names_no_package_index(lock):
 
 def _dry_run(target: str) -> str:
     """What ``make`` would run for *target* on a fresh clone (nothing is run, -n, everything -B)."""
+    # Not the flags of a make this suite may run under (`make test`): this make stands alone.
+    env = {k: v for k, v in os.environ.items() if k not in {"MAKEFLAGS", "MFLAGS", "MAKELEVEL"}}
     result = subprocess.run(
         ["make", "-n", "-B", "--no-print-directory", target],
         cwd=ROOT,
+        env=env,
         capture_output=True,
         text=True,
         check=True,
