@@ -23,6 +23,10 @@ connection inside its snapshot, prints ``PAUSED`` and waits until the file *GO* 
 
 ``python -m tests.faults.child dump DUMP`` writes the same JSON of the database as it is.
 
+``python -m tests.faults.child audit-writes STOP`` writes, until the file *STOP* exists, one
+audit entry (a read of a demo person, as a person page does) every 50 ms, each in its own
+transaction, and prints ``WROTE`` and the seconds it took, or ``FAILED`` and the error.
+
 ``python -m tests.faults.child write STOP`` appends, until the file *STOP* exists, one service
 decision (with its audit entry) and one audit entry for a read after another, each in its own
 transaction, and prints one line per commit.
@@ -50,8 +54,25 @@ def snapshot() -> dict:
             manager.aggregate(top=Max("pk"))["top"],
         ]
     from losen.apps.audit.services import verify_chain
+    from losen.apps.insight.models import BatchState, ImportBatch, StoredObservation
 
-    result = {"tables": tables, "vendor": connection.vendor, "audit_ok": verify_chain().ok}
+    current = StoredObservation.objects.filter(is_current=True)
+    complete = ImportBatch.objects.filter(state=BatchState.COMPLETE)
+    # What a reader of the statistics can see, and what an unfinished import left.
+    visible = {
+        "current_observations": [current.count(), current.aggregate(top=Max("pk"))["top"]],
+        "complete_batches": [complete.count(), complete.aggregate(top=Max("pk"))["top"]],
+        "unfinished_batches": ImportBatch.objects.exclude(state=BatchState.COMPLETE).count(),
+        "staged_observations": StoredObservation.objects.filter(
+            is_current=False, superseded_at__isnull=True
+        ).count(),
+    }
+    result = {
+        "tables": tables,
+        "visible": visible,
+        "vendor": connection.vendor,
+        "audit_ok": verify_chain().ok,
+    }
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA integrity_check")
@@ -203,6 +224,37 @@ def keep_writing(stop: str) -> None:
         print("READ", number, flush=True)
 
 
+def audit_writes(stop: str) -> None:
+    from pathlib import Path
+
+    from django.db import transaction
+
+    from losen.apps.accounts.models import User
+    from losen.apps.audit.models import Action
+    from losen.apps.audit.services import record
+    from losen.apps.persons.models import CareRelation
+
+    actor = User.objects.get(username="saksbehandler")
+    municipality = actor.memberships.select_related("municipality").first().municipality
+    person = CareRelation.objects.filter(user=actor).select_related("person").first().person
+    while not Path(stop).exists():
+        began = time.perf_counter()
+        try:
+            with transaction.atomic():
+                record(
+                    actor=actor,
+                    action=Action.READ,
+                    target=person,
+                    municipality=municipality,
+                    reason="skriving ved siden av en import",
+                )
+        except Exception as error:  # the test counts it
+            print("FAILED", type(error).__name__, str(error).replace("\n", " ")[:200], flush=True)
+        else:
+            print("WROTE", f"{time.perf_counter() - began:.4f}", flush=True)
+        time.sleep(0.05)
+
+
 def main(argv: list[str]) -> int:
     import django
 
@@ -220,6 +272,8 @@ def main(argv: list[str]) -> int:
         print(json.dumps(True))
     elif argv[0] == "write":
         keep_writing(argv[1])
+    elif argv[0] == "audit-writes":
+        audit_writes(argv[1])
     elif argv[0] == "leader":
         from losen.apps.accounts.models import Role
         from losen.apps.accounts.services import create_municipality, create_user
