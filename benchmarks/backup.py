@@ -41,6 +41,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
 
 from benchmarks import REPO, child_env
@@ -49,33 +50,114 @@ MEMORY_LIMIT_MIB = 500
 DEFAULT_ROWS = 4_000_000
 SOURCE_DB, TARGET_DB = "losen_bench_backup", "losen_bench_restore"
 PEER_DB = "losen_bench_peer"
-BATCH = 5000
+#: Rows a fill sends to the database at a time (one ``executemany`` or one ``COPY``).
+BATCH = 20_000
 
 
 # --- Generators (run inside a configured Django) ------------------------------------------------
 
 
-def _insert(model, rows: list[dict]) -> None:
-    """Insert *rows* (attname → value) with one prepared statement, as fast as the driver goes
-    (the ORM's bulk_create compiles every batch anew)."""
-    from django.db import connection
+def _preparation(field, database):
+    """How a Python value of *field* becomes what the driver takes, or ``None`` when it goes
+    as it is (text, integers, booleans, keys)."""
+    from django.db import models
 
-    columns = [f for f in model._meta.concrete_fields if f.attname in rows[0]]
-    quote = connection.ops.quote_name
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 (model names, quoted)
-        quote(model._meta.db_table),
-        ", ".join(quote(f.column) for f in columns),
-        ", ".join(["%s"] * len(columns)),
-    )
-    values = [[f.get_db_prep_save(row[f.attname], connection) for f in columns] for row in rows]
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, values)
+    ops = database.ops
+    kind = type(field)
+    if kind is models.DateTimeField:
+        return ops.adapt_datetimefield_value
+    if kind is models.DateField:
+        return ops.adapt_datefield_value
+    if kind is models.DecimalField:
+        return partial(
+            ops.adapt_decimalfield_value,
+            max_digits=field.max_digits,
+            decimal_places=field.decimal_places,
+        )
+    if kind is models.JSONField:
+        return partial(ops.adapt_json_value, encoder=field.encoder)
+    internal = field.get_internal_type()
+    if field.is_relation or internal in {"CharField", "TextField", "BooleanField"}:
+        return None
+    if internal.endswith("IntegerField"):
+        return None
+    return partial(field.get_db_prep_save, connection=database)
+
+
+class _BulkWriter:
+    """Writes rows of one model in big batches: on SQLite one prepared ``INSERT`` run with
+    ``executemany``, on PostgreSQL one ``COPY … FROM STDIN`` a batch. Each value is prepared
+    once by the database's own adaptation of its type (as ``get_db_prep_save`` ends up doing
+    for these fields), without the ORM's per-object work; the caller holds the transaction.
+    """
+
+    def __init__(self, model, names: list[str], *, batch: int = BATCH) -> None:
+        from django.db import DEFAULT_DB_ALIAS, connections
+
+        self.database = database = connections[DEFAULT_DB_ALIAS]
+        self.batch_size = batch
+        fields = {f.attname: f for f in model._meta.concrete_fields}
+        columns = [fields[name] for name in names]
+        ops = database.ops
+        preparations = [_preparation(field, database) for field in columns]
+        self.prepare = [(i, prepare) for i, prepare in enumerate(preparations) if prepare]
+        quote = ops.quote_name
+        table = quote(model._meta.db_table)
+        quoted = ", ".join(quote(f.column) for f in columns)
+        if database.vendor == "postgresql":
+            self.copy_sql = f"COPY {table} ({quoted}) FROM STDIN"
+            self.sql = None
+        else:
+            self.copy_sql = None
+            self.sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 (model names, quoted)
+                table, quoted, ", ".join(["%s"] * len(columns))
+            )
+        self.rows: list[list] = []
+
+    def add(self, values: list) -> None:
+        for index, prepare in self.prepare:
+            if values[index] is not None:
+                values[index] = prepare(values[index])
+        self.rows.append(values)
+        if len(self.rows) >= self.batch_size:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.rows:
+            return
+        with self.database.cursor() as cursor:
+            if self.copy_sql is None:
+                cursor.executemany(self.sql, self.rows)
+            else:
+                with cursor.cursor.copy(self.copy_sql) as copy:
+                    for values in self.rows:
+                        copy.write_row(values)
+        self.rows = []
+
+
+_AUDIT_COLUMNS = [
+    "sequence",
+    "occurred_at",
+    "actor_id",
+    "actor_label",
+    "municipality_id",
+    "action",
+    "object_type",
+    "object_id",
+    "reason",
+    "details",
+    "is_flagged",
+    "previous_hash",
+    "entry_hash",
+    "algorithm",
+]
 
 
 def fill_audit_chain(count: int, *, batch: int = BATCH) -> None:
-    """Append *count* entries to the audit chain, keyed and linked as ``record`` writes them,
-    in bulk (``record`` takes a lock and a transaction per entry). The head is sealed at the
-    end, so ``losen audit verify`` passes."""
+    """Append *count* entries to the audit chain, keyed and linked as ``record`` writes them
+    (each entry's HMAC over its fields and the hash before it, with the audit key), in bulk
+    (``record`` takes a lock and a transaction per entry). The head is sealed at the end, so
+    ``losen audit verify`` passes."""
     from django.db import transaction
 
     from losen.apps.audit.chain import KEYED, entry_hash
@@ -90,44 +172,75 @@ def fill_audit_chain(count: int, *, batch: int = BATCH) -> None:
             pk=1, defaults=new_head_fields(key)
         )
         sequence, previous = head.last_sequence, head.last_hash
-        rows: list[dict] = []
+        writer = _BulkWriter(AuditEntry, _AUDIT_COLUMNS, batch=batch)
         for _ in range(count):
             sequence += 1
-            fields = {
-                "sequence": sequence,
-                "occurred_at": start + dt.timedelta(seconds=sequence),
-                "actor_id": None,
-                "actor_label": "kliniker",
-                "municipality_id": None,
-                "action": "read",
-                "object_type": "persons.person",
-                "object_id": f"{sequence:032x}",
-                "reason": "",
-                "details": {"n": sequence % 7},
-                "is_flagged": sequence % 97 == 0,
-            }
-            digest = entry_hash(**fields, previous_hash=previous, algorithm=KEYED, key=key)
-            rows.append(
-                {**fields, "previous_hash": previous, "entry_hash": digest, "algorithm": KEYED}
+            occurred_at = start + dt.timedelta(seconds=sequence)
+            object_id = f"{sequence:032x}"
+            details = {"n": sequence % 7}
+            is_flagged = sequence % 97 == 0
+            digest = entry_hash(
+                sequence=sequence,
+                occurred_at=occurred_at,
+                actor_id=None,
+                actor_label="kliniker",
+                municipality_id=None,
+                action="read",
+                object_type="persons.person",
+                object_id=object_id,
+                reason="",
+                details=details,
+                is_flagged=is_flagged,
+                previous_hash=previous,
+                algorithm=KEYED,
+                key=key,
             )
+            writer.add(
+                [sequence, occurred_at, None, "kliniker", None, "read", "persons.person",
+                 object_id, "", details, is_flagged, previous, digest, KEYED]
+            )  # fmt: skip
             previous = digest
-            if len(rows) >= batch:
-                _insert(AuditEntry, rows)
-                rows = []
-        if rows:
-            _insert(AuditEntry, rows)
+        writer.flush()
         head.last_sequence, head.last_hash = sequence, previous
         head.seal = seal(head, key)
         head.save(update_fields=["last_sequence", "last_hash", "seal"])
 
 
+_OBSERVATION_COLUMNS = [
+    "batch_id",
+    "municipality_id",
+    "key_hash",
+    "ordinal",
+    "source",
+    "table",
+    "contents_code",
+    "contents_label",
+    "region_code",
+    "region_vintage",
+    "period",
+    "dimensions",
+    "value",
+    "value_text",
+    "status",
+    "unit",
+    "decimals",
+    "updated",
+    "fetched_at",
+    "is_current",
+    "superseded_at",
+    "superseded_by_id",
+]
+
+
 def fill_observations(count: int, *, batch: int = BATCH) -> None:
-    """Store *count* indicator observations in one import batch (invented figures)."""
+    """Store *count* indicator observations in one import batch (invented figures: 40
+    contents, 357 regions, 25 years, a decimal value in every row)."""
     from django.db import transaction
 
     from losen.apps.insight.models import ImportBatch, StoredObservation
 
     now = dt.datetime(2026, 6, 15, 8, 0, tzinfo=dt.UTC)
+    updated = dt.date(2026, 6, 15)
     with transaction.atomic():
         import_batch = ImportBatch.objects.create(
             actor_label="system",
@@ -143,39 +256,16 @@ def fill_observations(count: int, *, batch: int = BATCH) -> None:
             revised_count=0,
             unchanged_count=0,
         )
-        rows: list[dict] = []
+        writer = _BulkWriter(StoredObservation, _OBSERVATION_COLUMNS, batch=batch)
         for n in range(count):
-            rows.append(
-                {
-                    "batch_id": import_batch.pk,
-                    "municipality_id": None,
-                    "key_hash": f"{n:064x}",
-                    "ordinal": n,
-                    "source": "SSB",
-                    "table": "12209",
-                    "contents_code": f"KOS{n % 40:04d}",
-                    "contents_label": "Årsverk per 10 000 innbyggere",
-                    "region_code": f"{n % 357:04d}",
-                    "region_vintage": "",
-                    "period": str(2000 + n % 25),
-                    "dimensions": '[["ContentsCode","KOS"]]',
-                    "value": decimal.Decimal(n % 100_000) / 100,
-                    "value_text": f"{(n % 100_000) / 100:.2f}",
-                    "status": "",
-                    "unit": "årsverk",
-                    "decimals": 2,
-                    "updated": dt.date(2026, 6, 15),
-                    "fetched_at": now,
-                    "is_current": True,
-                    "superseded_at": None,
-                    "superseded_by_id": None,
-                }
-            )
-            if len(rows) >= batch:
-                _insert(StoredObservation, rows)
-                rows = []
-        if rows:
-            _insert(StoredObservation, rows)
+            hundredths = n % 100_000
+            writer.add(
+                [import_batch.pk, None, f"{n:064x}", n, "SSB", "12209", f"KOS{n % 40:04d}",
+                 "Årsverk per 10 000 innbyggere", f"{n % 357:04d}", "", str(2000 + n % 25),
+                 '[["ContentsCode","KOS"]]', decimal.Decimal(hundredths) / 100,
+                 f"{hundredths / 100:.2f}", "", "årsverk", 2, updated, now, True, None, None]
+            )  # fmt: skip
+        writer.flush()
 
 
 # --- Child processes ---------------------------------------------------------------------------
