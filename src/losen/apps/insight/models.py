@@ -94,6 +94,13 @@ class ImportBatch(models.Model):
     def __str__(self) -> str:
         return f"{self.file_name} ({self.imported_at:%Y-%m-%d %H:%M})"
 
+    @classmethod
+    def backup_rows(cls, manager):
+        """What a backup holds (:mod:`losen.apps.operations.backup`): every batch but those
+        still staging, whose import was not decided and which a restore must not bring back.
+        A batch being published is kept: the next import finishes publishing it."""
+        return manager.exclude(state=BatchState.STAGING)
+
 
 class StoredObservation(models.Model):
     """One published cell as stored; see the module docstring for scope and history."""
@@ -186,6 +193,12 @@ class StoredObservation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.table} {self.contents_code} {self.region_code} {self.period}"
+
+    @classmethod
+    def backup_rows(cls, manager):
+        """What a backup holds: every row but those of a batch still staging (see
+        :meth:`ImportBatch.backup_rows`)."""
+        return manager.exclude(batch__state=BatchState.STAGING)
 
 
 class ComparisonProfile(models.Model):
