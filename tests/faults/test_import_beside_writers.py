@@ -1,7 +1,7 @@
 """A long import beside other writers: no write waits more than 2 s, none fails.
 
-Issue 11, line 6: "a long import running beside the load causes no error and no page waits
-more than 2 s", on SQLite and PostgreSQL. Here the load is one process that keeps writing an
+The requirement: a long import running beside the load causes no error and no page waits
+more than 2 s, on SQLite and PostgreSQL. Here the load is one process that keeps writing an
 audit entry (what a person page does on every read) every 50 ms, each in its own transaction,
 and times each one; beside it ``losen indicators import`` first stores a table of 40 000
 figures and then a revision of every one of them (each revised row closes the current one).
