@@ -11,7 +11,10 @@ What runs, in one command (``.venv/bin/python -m benchmarks --only backup``):
    database and fills it with ``--rows`` rows (4 000 000 by default): half a valid keyed audit
    chain (the table that grows with every page a clinician opens), half stored indicator
    observations (the table a national import fills; decimals, dates and times in every row).
-   The figures are invented; they are not statistics.
+   The figures are invented; they are not statistics. The fill is bulk SQL in one
+   transaction (SQLite: ``executemany`` of 20 000 rows at a time; PostgreSQL: ``COPY``), each
+   audit entry keyed and linked to the one before as ``record`` would write it.
+   ``--source-db``, ``--target-db`` and ``--peer-db`` name other PostgreSQL databases.
 2. ``losen backup FILE`` runs as its own process, the command an operator runs, and its peak
    resident memory is read from the kernel when it ends (``os.wait4``, ``ru_maxrss``).
 3. ``losen restore FILE`` runs the same way into a second, empty database, then ``losen audit
@@ -319,7 +322,9 @@ def _peer_sqlite(env: dict[str, str], tmp: Path) -> dict[str, tuple] | str:
             "dump": dumped, "load": load}  # fmt: skip
 
 
-def _peer_postgres(source_url: str, server_url: str, tmp: Path) -> dict[str, tuple] | str:
+def _peer_postgres(
+    source_url: str, server_url: str, tmp: Path, peer_db: str = PEER_DB
+) -> dict[str, tuple] | str:
     """``pg_dump`` (plain SQL, COPY) of the source, and ``psql -f dump`` into a new, empty
     database."""
     pg_dump, psql = shutil.which("pg_dump"), shutil.which("psql")
@@ -328,15 +333,15 @@ def _peer_postgres(source_url: str, server_url: str, tmp: Path) -> dict[str, tup
     dump = tmp / "peer.sql"
     env = dict(os.environ)
     dumped = _measured([pg_dump, "--no-owner", "-f", str(dump), "-d", source_url], env)
-    _recreate(server_url, PEER_DB)
+    _recreate(server_url, peer_db)
     try:
         load = _measured(
             [psql, "-q", "-X", "-v", "ON_ERROR_STOP=1", "--single-transaction", "-f", str(dump),
-             "-d", _database_url(server_url, PEER_DB)],
+             "-d", _database_url(server_url, peer_db)],
             env,
         )  # fmt: skip
     finally:
-        _recreate(server_url, PEER_DB, create=False)
+        _recreate(server_url, peer_db, create=False)
     size = dump.stat().st_size / 2**20 if dump.exists() else 0
     dump.unlink(missing_ok=True)
     return {"name": "pg_dump", "load_name": "psql -f dump", "size": size,
@@ -403,6 +408,12 @@ def _recreate(url: str, *names: str, create: bool = True) -> None:
 # --- The run -----------------------------------------------------------------------------------
 
 
+def _load() -> str:
+    """The machine's load averages (1, 5 and 15 minutes): others' work slows every step."""
+    one, five, fifteen = os.getloadavg()
+    return f"load average {one:.2f} {five:.2f} {fifteen:.2f}"
+
+
 def verdict(requirement: str, measured: str, passed: bool | None) -> bool | None:
     word = "SKIPPED" if passed is None else ("PASS" if passed else "FAIL")
     print(f"  {word}: {requirement} ({measured})", flush=True)
@@ -443,6 +454,7 @@ def run_engine(
     source_url: str | None,
     target_url: str | None,
     server_url: str | None = None,
+    peer_db: str = PEER_DB,
 ):
     source_env = child_env(tmp / "source", source_url)
     target_env = child_env(tmp / "target", target_url)
@@ -450,13 +462,16 @@ def run_engine(
     for env in (source_env, target_env):
         env["LOSEN_AUDIT_KEY"] = key  # the restoring machine holds the same key
     fill_s = _fill(source_env, rows)
-    print(f"  {engine}: {rows:,} rows generated and stored in {fill_s:.0f} s", flush=True)
+    print(
+        f"  {engine}: {rows:,} rows generated and stored in {fill_s:.0f} s ({_load()})",
+        flush=True,
+    )
     backup_file = tmp / "losen-backup.jsonl"
     code, backup_s, backup_mib, err = _losen(["backup", str(backup_file)], source_env)
     size_mib = backup_file.stat().st_size / 2**20 if backup_file.exists() else 0
     print(
         f"    losen backup: exit {code}, {backup_s:.1f} s ({rows / backup_s:,.0f} rows/s), "
-        f"file {size_mib:.0f} MiB, peak resident memory {backup_mib:.0f} MiB",
+        f"file {size_mib:.0f} MiB, peak resident memory {backup_mib:.0f} MiB ({_load()})",
         flush=True,
     )
     if code:
@@ -471,7 +486,7 @@ def run_engine(
     code_r, restore_s, restore_mib, err_r = _losen(["restore", str(backup_file)], target_env)
     print(
         f"    losen restore: exit {code_r}, {restore_s:.1f} s ({rows / restore_s:,.0f} rows/s), "
-        f"peak resident memory {restore_mib:.0f} MiB",
+        f"peak resident memory {restore_mib:.0f} MiB ({_load()})",
         flush=True,
     )
     if code_r:
@@ -481,7 +496,7 @@ def run_engine(
     if engine == "sqlite":
         peer = _peer_sqlite(source_env, tmp)
     else:
-        peer = _peer_postgres(source_url, server_url, tmp)
+        peer = _peer_postgres(source_url, server_url, tmp, peer_db)
     _ratios(engine, peer, {"backup": (backup_s, backup_mib), "restore": (restore_s, restore_mib)})
     results = [
         verdict(
@@ -507,6 +522,18 @@ def main(argv: list[str]) -> int:
         default=os.environ.get("LOSEN_BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432/"),
         help="server to create the throwaway databases on",
     )
+    parser.add_argument(
+        "--source-db", default=SOURCE_DB, help=f"PostgreSQL database to fill ({SOURCE_DB})"
+    )
+    parser.add_argument(
+        "--target-db", default=TARGET_DB, help=f"PostgreSQL database to restore into ({TARGET_DB})"
+    )
+    parser.add_argument(
+        "--peer-db",
+        default=PEER_DB,
+        help=f"PostgreSQL database psql loads the peer's dump into ({PEER_DB}; may be the "
+        "target, which is emptied again after the restore is verified)",
+    )
     parser.add_argument("--skip-postgres", action="store_true")
     parser.add_argument("--skip-sqlite", action="store_true")
     parser.add_argument("--fill", type=int, help=argparse.SUPPRESS)
@@ -528,17 +555,19 @@ def main(argv: list[str]) -> int:
             results.append(verdict("postgresql: backup and restore", f"not run: {problem}", None))
         else:
             try:
-                _recreate(args.postgres_url, SOURCE_DB, TARGET_DB)
+                _recreate(args.postgres_url, args.source_db, args.target_db)
                 results += run_engine(
                     "postgresql",
                     args.rows,
                     tmp / "postgresql",
-                    _database_url(args.postgres_url, SOURCE_DB),
-                    _database_url(args.postgres_url, TARGET_DB),
+                    _database_url(args.postgres_url, args.source_db),
+                    _database_url(args.postgres_url, args.target_db),
                     args.postgres_url,
+                    args.peer_db,
                 )
             finally:
-                _recreate(args.postgres_url, SOURCE_DB, TARGET_DB, PEER_DB, create=False)
+                names = dict.fromkeys([args.source_db, args.target_db, args.peer_db])
+                _recreate(args.postgres_url, *names, create=False)
     return 1 if any(r is False for r in results) else 0
 
 
