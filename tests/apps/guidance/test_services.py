@@ -62,7 +62,7 @@ def test_a_broken_local_file_is_refused_and_nothing_stored(world):
             source="lokal.json",
         )
     assert caught.value.lines() == [
-        "lokal.json: recommendations[0].strength: skal være «skal», «bør» eller «kan»"
+        "lokal.json: recommendations[0].strength: skal være «skal», «bør» eller «kan» (linje 5)"
     ]
     assert not LocalGuideline.objects.exists()
 

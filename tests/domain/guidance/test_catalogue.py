@@ -8,11 +8,14 @@ import copy
 import json
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from losen.domain.errors import InputError
 from losen.domain.guidance.catalogue import (
     FORMAT,
     builtin_guidelines,
+    line_map,
     parse_guideline,
     parse_local,
 )
@@ -135,3 +138,23 @@ def test_empty_recommendations_and_a_non_object_are_refused():
         "fil.json: recommendations: skal være en liste med minst én anbefaling"
     ]
     assert _problems("[1, 2]") == ["fil.json: skal være et JSON-objekt { … }"]
+
+
+@given(st.sampled_from([None, 1, 2, 4]), st.integers(0, 8), st.sampled_from(["skal", "bør"]))
+def test_a_problem_in_a_text_names_the_line_it_is_on(indent, index, strength):
+    """Whatever the layout, the line given is the line where the bad key stands."""
+    data = _raw("psykisk-helse-rus")
+    data["recommendations"][index]["strength"] = strength.upper()
+    text = json.dumps(data, ensure_ascii=False, indent=indent)
+    with pytest.raises(InputError) as caught:
+        parse_guideline(text, source="f.json")
+    (problem,) = caught.value.problems
+    line = int(problem.message.rsplit("(linje ", 1)[1].rstrip(")"))
+    assert f'"strength": "{strength.upper()}"' in text.splitlines()[line - 1]
+    assert line_map(text)[f"recommendations[{index}].strength"] == line
+
+
+def _raw(guideline_id: str) -> dict:
+    from losen.domain.guidance.catalogue import builtin_content
+
+    return builtin_content(guideline_id)

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from losen.apps.audit.models import Action
 from losen.apps.audit.services import record
@@ -60,9 +61,9 @@ def start_assessment(
     guideline = selectors.guideline_for(municipality, guideline_id)
     problems = []
     if guideline is None:
-        problems.append(Problem("guideline", f"ukjent veileder «{guideline_id}»"))
+        problems.append(Problem("guideline", _("ukjent veileder «%(id)s»") % {"id": guideline_id}))
     if unit is not None and unit.municipality_id != municipality.pk:
-        problems.append(Problem("unit", "enheten hører ikke til kommunen"))
+        problems.append(Problem("unit", _("enheten hører ikke til kommunen")))
     if problems:
         raise InputError(problems)
     if guideline.is_local:
@@ -105,7 +106,7 @@ def start_assessment(
                 "guideline": guideline.id,
                 "version": guideline.version_label,
                 "unit": str(unit.external_id) if unit else "",
-                "points": sum(1 for _ in guideline.points()),
+                "points": sum(1 for _point in guideline.points()),
             },
         )
     return assessment
@@ -115,10 +116,15 @@ def _links(text: str) -> list[Problem]:
     problems = []
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     if len(lines) > MAX_LINKS:
-        problems.append(Problem("links", f"høyst {MAX_LINKS} lenker"))
+        problems.append(Problem("links", _("høyst %(n)s lenker") % {"n": MAX_LINKS}))
     for line in lines:
         if not (line.startswith("https://") or line.startswith("http://")) or " " in line:
-            problems.append(Problem("links", f"«{line[:60]}» er ikke en nettadresse (https://…)"))
+            problems.append(
+                Problem(
+                    "links",
+                    _("«%(line)s» er ikke en nettadresse (https://…)") % {"line": line[:60]},
+                )
+            )
     return problems
 
 
@@ -143,9 +149,9 @@ def record_point(
     """
     problems = []
     if status not in PointStatus.values:
-        problems.append(Problem("status", "velg en status"))
+        problems.append(Problem("status", _("velg en status")))
     if reason_group and reason_group not in ReasonGroup.values:
-        problems.append(Problem("reason_group", "ukjent begrunnelsesgruppe"))
+        problems.append(Problem("reason_group", _("ukjent begrunnelsesgruppe")))
     problems.extend(_links(links))
     if problems:
         raise InputError(problems)
@@ -229,11 +235,11 @@ def create_action(
     """Turn a gap (a point of an assessment) into an improvement action in the plan phase."""
     problems = []
     if not title.strip():
-        problems.append(Problem("title", "skriv hva som skal gjøres"))
+        problems.append(Problem("title", _("skriv hva som skal gjøres")))
     if not owner.strip():
-        problems.append(Problem("owner", "skriv hvem som er ansvarlig"))
+        problems.append(Problem("owner", _("skriv hvem som er ansvarlig")))
     if deadline is None:
-        problems.append(Problem("deadline", "sett en frist"))
+        problems.append(Problem("deadline", _("sett en frist")))
     if problems:
         raise InputError(problems)
     now = timezone.now()
@@ -273,7 +279,7 @@ def move_action(
         InputError: the move does not follow the cycle.
     """
     if not can_move(action.status, status):
-        raise InputError([Problem("status", "tiltaket kan ikke gå til den fasen nå")])
+        raise InputError([Problem("status", _("tiltaket kan ikke gå til den fasen nå"))])
     with transaction.atomic():
         before = action.status
         action.status = status
@@ -304,12 +310,12 @@ def import_local_guideline(
     Raises:
         InputError: every problem of the file, each naming the file and the key.
     """
+    guideline = parse_local(data, source=source)  # from the text, so problems name lines
     raw = (
         data
         if not isinstance(data, bytes | str)
         else load_json(data, source=source, max_bytes=MAX_FILE_BYTES)
     )
-    guideline = parse_local(raw, source=source)
     with transaction.atomic():
         local, created = LocalGuideline.objects.update_or_create(
             municipality=municipality,

@@ -260,6 +260,93 @@ def _recommendation(
     return recommendation
 
 
+_WS = " \t\r\n"
+
+
+def line_map(text: str) -> dict[str, int]:
+    """The line (1-based) where each key path of a valid JSON text starts.
+
+    Paths are written as the problems name them: ``recommendations[1].strength``. Only used
+    to tell the user which line a problem is on, so the text is assumed to be valid JSON
+    (it has passed :func:`~losen.domain.safeinput.load_json`).
+    """
+    lines: dict[str, int] = {}
+    position = 0
+    line = 1
+
+    def skip() -> None:
+        nonlocal position, line
+        while position < len(text) and text[position] in _WS:
+            if text[position] == "\n":
+                line += 1
+            position += 1
+
+    def string() -> str:
+        nonlocal position
+        start = position
+        position += 1
+        while text[position] != '"':
+            position += 2 if text[position] == "\\" else 1
+        position += 1
+        return text[start + 1 : position - 1]
+
+    def value(path: str) -> None:
+        nonlocal position, line
+        skip()
+        if path and path not in lines:
+            lines[path] = line
+        char = text[position]
+        if char == "{":
+            position += 1
+            skip()
+            while text[position] != "}":
+                key = string()
+                skip()
+                position += 1  # the colon
+                child = f"{path}.{key}" if path else key
+                skip()
+                lines.setdefault(child, line)
+                value(child)
+                skip()
+                if text[position] == ",":
+                    position += 1
+                    skip()
+            position += 1
+        elif char == "[":
+            position += 1
+            skip()
+            index = 0
+            while text[position] != "]":
+                value(f"{path}[{index}]")
+                index += 1
+                skip()
+                if text[position] == ",":
+                    position += 1
+                    skip()
+            position += 1
+        elif char == '"':
+            string()
+        else:
+            while position < len(text) and text[position] not in ",]}" + _WS:
+                position += 1
+
+    try:
+        value("")
+    except IndexError:  # not valid JSON after all: no lines, the problems still stand
+        return lines
+    return lines
+
+
+def _with_line(problem: Problem, lines: Mapping[str, int]) -> Problem:
+    path = problem.path
+    while path and path not in lines:
+        cut = max(path.rfind("."), path.rfind("["))
+        path = path[:cut] if cut > 0 else ""
+    if not path:
+        return problem
+    return Problem(problem.path, f"{problem.message} (linje {lines[path]})")
+
+
 def parse_guideline(
     data: bytes | str | Mapping, *, source: str, is_local: bool = False
 ) -> Guideline:
@@ -273,11 +360,12 @@ def parse_guideline(
     Raises:
         InputError: every problem found, each ``source: key: what to fix``.
     """
-    raw = (
-        data
-        if isinstance(data, Mapping)
-        else load_json(data, source=source, max_bytes=MAX_FILE_BYTES)
-    )
+    text = None
+    if isinstance(data, Mapping):
+        raw = data
+    else:
+        raw = load_json(data, source=source, max_bytes=MAX_FILE_BYTES)
+        text = data.decode("utf-8-sig") if isinstance(data, bytes) else data
     problems: list[Problem] = []
     if not isinstance(raw, Mapping):
         raise InputError([Problem(source, "skal være et JSON-objekt { … }")])
@@ -311,6 +399,9 @@ def parse_guideline(
             if recommendation is not None:
                 recommendations.append(recommendation)
     if problems:
+        if text is not None:
+            lines = line_map(text)
+            problems = [_with_line(p, lines) for p in problems]
         raise InputError(
             Problem(f"{source}: {p.path}" if p.path else source, p.message) for p in problems
         )
@@ -348,7 +439,7 @@ def parse_local(data: bytes | str | Mapping, *, source: str) -> Guideline:
     if guideline.id in national:
         problems.append(
             Problem(
-                f"{source}: id",
+                "id",
                 f"«{guideline.id}» er en nasjonal veileder; gi filen en egen id, "
                 f"f.eks. lokal-{guideline.id}",
             )
@@ -357,7 +448,7 @@ def parse_local(data: bytes | str | Mapping, *, source: str) -> Guideline:
         if rec.id in taken_items:
             problems.append(
                 Problem(
-                    f"{source}: recommendations[{index}].id",
+                    f"recommendations[{index}].id",
                     f"«{rec.id}» er en nasjonal id; bruk for eksempel LOKAL-{rec.id}",
                 )
             )
@@ -365,12 +456,16 @@ def parse_local(data: bytes | str | Mapping, *, source: str) -> Guideline:
             if point.id in taken_items:
                 problems.append(
                     Problem(
-                        f"{source}: recommendations[{index}].check_points[{p_index}].id",
+                        f"recommendations[{index}].check_points[{p_index}].id",
                         f"«{point.id}» er en nasjonal id; bruk for eksempel LOKAL-{point.id}",
                     )
                 )
     if problems:
-        raise InputError(problems)
+        if isinstance(data, bytes | str):
+            text = data.decode("utf-8-sig") if isinstance(data, bytes) else data
+            lines = line_map(text)
+            problems = [_with_line(p, lines) for p in problems]
+        raise InputError(Problem(f"{source}: {p.path}", p.message) for p in problems)
     return guideline
 
 
