@@ -313,6 +313,31 @@ class World:
             revised_count=0,
             unchanged_count=0,
         )
+        # Background jobs (a web import of each municipality, a national fetch), finished, so
+        # that a retry sent to them changes nothing.
+        from losen.apps.jobs.models import Job, JobState
+
+        for municipality, kind in (
+            (self.fjordvik, "insight.import"),
+            (self.nabovik, "insight.import"),
+            (None, "insight.fetch"),
+        ):
+            Job.objects.create(
+                kind=kind,
+                task_path="losen.apps.insight.tasks.import_upload",
+                label="tilgangstest.csv",
+                municipality=municipality,
+                state=JobState.DONE,
+                outcome={
+                    "format": "template",
+                    "in_file": 0,
+                    "created": 0,
+                    "revised": 0,
+                    "unchanged": 0,
+                    "problems": [],
+                    "batch": None,
+                },
+            )
         live = Publication.objects.filter(unpublished_at__isnull=True).first()
         assert live is not None, "the demo has a published case"
         Publication.objects.create(
