@@ -195,3 +195,35 @@ def test_overdue_actions_show_on_the_leaders_start_page(demo, client_for):
         "Rutine for årlig somatisk helsesjekk"
         not in client_for("kliniker").get(reverse("home")).content.decode()
     )
+
+
+def test_a_figure_from_the_management_information_is_attached_to_a_point(demo, client_for):
+    from losen.apps.insight.queries import attachable_figures
+    from losen.apps.insight.services import attachments_for
+
+    leader = client_for("leder")
+    checklist = SelfAssessment.objects.get(guideline_id="lavterskel")
+    point = checklist.points.get(point_id="LT-L1")
+    figures = attachable_figures(demo["fjordvik"])
+    assert figures, "the demo has figures to attach"
+    response = leader.post(
+        reverse("guidance:point_figure", kwargs={"external_id": point.external_id}),
+        {"figure": figures[0].token, "period": "", "note": "Ventetid i RPH"},
+    )
+    assert response.status_code == 302
+    (attachment,) = attachments_for(demo["fjordvik"], point)
+    assert attachment.target_type == "guidance.pointassessment"
+    page = leader.get(reverse("guidance:point", kwargs={"external_id": point.external_id}))
+    assert "Tall som dokumentasjon" in page.content.decode()
+    assert "Ventetid i RPH" in page.content.decode()
+
+
+def test_the_assessment_page_reads_in_a_bounded_number_of_queries(
+    demo, client_for, django_assert_max_num_queries
+):
+    """Every point of the assessment, its previous one and the chart: no query per point."""
+    leader = client_for("leder")
+    url = reverse("guidance:assessment", kwargs={"external_id": _autumn().external_id})
+    leader.get(url)
+    with django_assert_max_num_queries(20):
+        assert leader.get(url).status_code == 200

@@ -67,3 +67,26 @@ def test_reason_groups_of_free_text():
     assert reason_group_of_text("Følges opp sammen med DPS") == "samarbeid"
     assert reason_group_of_text("Klinisk skjønn etter samtale") == "faglig-vurdering"
     assert quarter_of(dt.date(2026, 12, 31)) == "2026-K4"
+
+
+@given(st.lists(st.sampled_from(["plan", "do", "evaluate", "correct", "done"]), max_size=12))
+def test_the_cycle_reaches_done_only_through_an_evaluation(moves):
+    from losen.domain.guidance.improvement import DONE, EVALUATE, PLAN, can_move
+
+    phase, seen = PLAN, [PLAN]
+    for target in moves:
+        if can_move(phase, target):
+            phase = target
+            seen.append(phase)
+    if phase == DONE:
+        assert seen[-2] == EVALUATE
+    assert all(not can_move(DONE, t) for t in ("plan", "do", "evaluate", "correct", "done"))
+
+
+@given(st.sampled_from(["plan", "do", "evaluate", "correct", "done"]), st.dates(), st.dates())
+def test_only_an_open_action_past_its_deadline_is_overdue(status, deadline, today):
+    from losen.domain.guidance.improvement import is_overdue
+
+    assert is_overdue(status=status, deadline=deadline, today=today) == (
+        status != "done" and deadline < today
+    )
