@@ -7,7 +7,7 @@ from collections import Counter
 
 from stdnum.no import fodselsnummer
 
-from losen.apps.cases import selectors
+from losen.apps.cases import selectors, services
 from losen.apps.cases.demo import synthetic_national_id
 from losen.apps.cases.models import (
     AllocationCriteria,
@@ -143,7 +143,11 @@ def _an_application_needs_a_preliminary_reply_and_one_has_had_it(demo):
     assert (today - owed[0].received_on).days > 31
     assert not owed[0].decisions.exists()
     work = selectors.work_list(demo["fjordvik"], demo["users"]["saksbehandler"], today)
-    assert [item.target for item in work.preliminary_replies] == owed
+    passed = [i.target for i in work.preliminary_replies if i.state.code == "deadline.passed"]
+    assert passed == owed
+    # And one is coming up: the work list warns before the day.
+    coming = [i for i in work.preliminary_replies if i.state.code == "deadline.coming_up"]
+    assert len(coming) == 1 and coming[0].deadline >= today
     replied = _applications(demo).exclude(preliminary_reply_on=None)
     waiting_reply = replied.get(status=ApplicationStatus.UNDER_BEHANDLING)
     assert waiting_reply.preliminary_reply_reason and waiting_reply.expected_decision_on > today
@@ -253,6 +257,52 @@ def _went_through_the_criteria(demo, service):
         assert assessment.criterion_checks.count() == criteria.items.count()
 
 
+def _the_dates_are_spread_over_the_past_months(demo):
+    """Relative to today, so the demo reads right on any day: the cases came in over half a
+    year, were decided weeks after they came, and the lists show waits and deadlines."""
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    received = [(today - a.received_on).days for a in _applications(demo)]
+    assert min(received) <= 3 and max(received) >= 150
+    assert len(set(received)) >= 12
+    issued = _from_applications(demo).exclude(decided_at=None)
+    assert all(d.decided_at < today for d in issued)
+    for decision in issued.select_related("application", "assessment"):
+        assert decision.application.received_on <= decision.assessment.assessed_at.date()
+        assert decision.assessment.assessed_at.date() <= decision.decided_at
+        assert all(
+            c.changed_at.date() >= decision.decided_at for c in decision.status_changes.all()
+        )
+    # Processing times of days and weeks, not 0.
+    report = selectors.processing_times(demo["fjordvik"])
+    assert report.count == issued.count() and report.median_days >= 14
+    # The waiting list: from under two weeks to four months.
+    waited = [
+        p.days_waited for p in selectors.waiting_list(demo["fjordvik"], ServiceKind.LANGTIDSOPPHOLD)
+    ]
+    assert min(waited) < 14 and max(waited) >= 120
+    # The refusal's complaint came well inside the deadline; the partial grant's near it.
+    refusal = _from_applications(demo).get(outcome=Outcome.AVSLAG)
+    inside = refusal.complaints.get()
+    deadline = services.complaint_deadline(refusal)
+    assert not inside.is_late and (deadline - inside.received_on).days >= 7
+    assert inside.received_on < inside.reviewed_on < inside.authority_decided_on < today
+    partial = _from_applications(demo).get(outcome=Outcome.DELVIS_INNVILGET)
+    near = partial.complaints.get()
+    assert (
+        not near.is_late
+        and 0 <= (services.complaint_deadline(partial) - near.received_on).days <= 3
+    )
+    # The work list has deadlines that have passed and some coming up.
+    work = selectors.work_list(demo["fjordvik"], demo["users"]["saksbehandler"], today)
+    states = {i.state.code for i in work.preliminary_replies + work.decisions_due}
+    assert states == {"deadline.passed", "deadline.coming_up"}
+    # The saksnummer follow the order the applications came in.
+    ordered = list(_applications(demo).order_by("received_on", "reference"))
+    assert [a.reference for a in ordered] == sorted(a.reference for a in ordered)
+
+
 # Loading the demo takes seconds, so each test below checks several things of one demo.
 
 
@@ -268,6 +318,7 @@ def test_refusal_complaint_partial_grant_departure_and_preliminary_reply(demo):
     _a_partial_grant_with_what_is_refused_and_a_complaint_to_review(demo)
     _one_decision_departs_from_like_cases_and_was_issued_with_the_reason(demo)
     _an_application_needs_a_preliminary_reply_and_one_has_had_it(demo)
+    _the_dates_are_spread_over_the_past_months(demo)
 
 
 def test_the_waiting_list_and_the_synthetic_applicants(demo):

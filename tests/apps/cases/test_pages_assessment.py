@@ -123,3 +123,32 @@ def test_another_municipality_cannot_post_an_assessment(world):
     assert client_for(world, "nabo").post(url, _valid()).status_code == 404
     assert client_for(world, "leder").post(url, _valid()).status_code == 404
     assert not ServiceAssessment.objects.exists()
+
+
+def test_the_page_is_grouped_with_a_table_of_contents_and_asks_what_matters_once(world):
+    """The function variables in the catalogue's groups (one row each, a radio per score,
+    each described by the scale), sections reached from a table of contents, the question
+    «Hva er viktig for deg?» shown once, and each criterion's text once."""
+    from losen.domain.casework.function import function_catalogue
+
+    criteria = _criteria(world)
+    app = application(world)
+    text = (
+        client_for(world, "saksbehandler")
+        .get(reverse("cases:assessment", kwargs={"external_id": app.external_id}))
+        .content.decode()
+    )
+    catalogue = function_catalogue()
+    for group in catalogue.groups:
+        assert f'id="funksjonsgruppe-{group.code}"' in text and group.label in text
+    assert text.count("<tbody>") == len(catalogue.groups)
+    assert 'aria-describedby="skala-4"' in text and 'id="skala-9"' in text
+    toc = text.split('class="cases-toc"')[1].split("</nav>")[0]
+    for anchor in ("funksjon", "personens-ord", "samlet-vurdering", "rettslig", "kriterier"):
+        assert f'href="#{anchor}"' in toc and f'id="{anchor}"' in text
+    form = text.split('class="cases-assessment"')[1].split("</form>")[0]
+    assert form.count("Hva er viktig for deg?") == 1
+    for item in criteria.items.all():
+        assert form.count(item.text) == 1
+    # The parts of the combined assessment are folded away until one is used.
+    assert '<details class="prio-parts">' in form

@@ -88,6 +88,77 @@ def test_the_draft_page_edits_the_draft_and_lists_what_is_missing(world):
     assert decision.scope == "4 timer per uke" and decision.facts == "Nye faktiske forhold."
 
 
+def test_the_draft_shows_and_takes_hours_as_norwegian_users_write_them(world):
+    """«2», not «2.00»; «2,5» is read as two and a half hours (losen.apps.common.forms)."""
+    from decimal import Decimal
+
+    _app, applied = _assessed(world)
+    decision = draft(world, applied, hours_per_week=Decimal("2.00"))
+    client = client_for(world, "saksbehandler")
+    url = reverse("cases:draft", kwargs={"external_id": decision.external_id})
+    text = client.get(url).content.decode()
+    field = text.split('id="id_hours_per_week"')[0].rsplit("<input", 1)[1]
+    assert 'value="2"' in field and 'inputmode="decimal"' in field
+    data = {
+        "outcome": "innvilget",
+        "unit": world.care.pk,
+        "scope": "2,5 timer per uke",
+        "hours_per_week": "2,5",
+        "valid_from": today().isoformat(),
+        "legal_basis": decision.legal_basis,
+        "facts": decision.facts,
+        "reasons": decision.reasons,
+        "lock_version": decision.lock_version,
+    }
+    assert client.post(url, data).status_code == 302
+    decision.refresh_from_db()
+    assert decision.hours_per_week == Decimal("2.5")
+    assert 'value="2,5"' in client.get(url).content.decode()
+
+
+def test_the_like_cases_come_before_the_draft_form(world):
+    """Beside the form on a wide screen, above it on a narrow one: first in the page, so a
+    screen reader meets them before the form too."""
+    _app, applied = _assessed(world)
+    decision = draft(world, applied)
+    text = (
+        client_for(world, "saksbehandler")
+        .get(reverse("cases:draft", kwargs={"external_id": decision.external_id}))
+        .content.decode()
+    )
+    aside = text.index('<aside class="cases-drafting__aside"')
+    assert aside < text.index('id="like-saker"') < text.index("<form", aside)
+    assert "cases/casework.css" in text
+
+
+def test_fatt_vedtak_sums_up_what_is_issued_before_the_button(world):
+    from decimal import Decimal
+
+    from losen.domain.casework import deadlines
+
+    _app, applied = _assessed(world)
+    decision = draft(world, applied, hours_per_week=Decimal("3.50"))
+    text = (
+        client_for(world, "saksbehandler")
+        .get(reverse("cases:issue", kwargs={"external_id": decision.external_id}))
+        .content.decode()
+    )
+    summary = text.split('id="oppsummering"')[1].split("</section>")[0]
+    assert text.index('id="oppsummering"') < text.index('submit">Fatt vedtak</button>')
+    deadline = deadlines.complaint_deadline(today(), 4)
+    for part in (
+        "Innvilget",
+        "Praktisk bistand",
+        "3 timer per uke (3,5 timer per uke)",
+        f"Fra {today():%-d.%-m.%Y}, ikke tidsbegrenset",
+        decision.legal_basis,
+        "4 uker fra parten mottok vedtaket",
+        f"sendes det i dag, er fristen {deadline:%-d.%-m.%Y}",
+        "Tildelingskontoret, Postboks 1",
+    ):
+        assert part in summary, part
+
+
 def test_a_draft_saved_from_a_stale_page_is_refused_and_shows_the_conflict(world):
     _app, applied = _assessed(world)
     decision = draft(world, applied)

@@ -194,8 +194,12 @@ def build_demo(context: DemoContext) -> None:
 #
 # Everything below goes through the services (losen.apps.cases.services), so the demo holds
 # only what the rules let a caseworker write. The services date what they do today (a
-# decision is issued today, a waiting-list place starts today); what happened before (when an
-# application came in, when a preliminary reply was sent) is given as a date in the past.
+# decision is issued today, an assessment is saved now); what happened before (when an
+# application came in, when a preliminary reply was sent, when a complaint came) is given to
+# them as a date in the past. Each case is then moved back to the days it happened on
+# (:meth:`_Casework.issued_on`, :meth:`_Casework.assessed_on`), counted back from today, so
+# the waiting list, the deadlines and the processing times read as a working office's on
+# whatever day the demo is loaded.
 
 #: Invented names of the applicants (obviously made up, like the rest of the demo).
 APPLICANT_FAMILY_NAMES = [
@@ -285,6 +289,51 @@ class _Casework:
         self.rng = random.Random(NATIONAL_ID_SEED)  # noqa: S311 - invented demo data
         self.persons: list[Person] = []
 
+    def day(self, days_ago: int) -> dt.date:
+        """The day *days_ago* days before today."""
+        return self.today - dt.timedelta(days=days_ago)
+
+    @staticmethod
+    def at(day: dt.date, hour: int = 10) -> dt.datetime:
+        """A time in office hours on *day*."""
+        return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, 0)))
+
+    def redate_history(self, decision, day: dt.date, *, last: int = 1) -> None:
+        """Put the *last* events of *decision*'s history on *day* (written today)."""
+        from .models import StatusChange
+
+        rows = list(decision.status_changes.order_by("-pk").values_list("pk", flat=True)[:last])
+        StatusChange.objects.filter(pk__in=rows).update(changed_at=self.at(day, 11))
+
+    def assessed_on(self, applied, day: dt.date) -> None:
+        """The current assessment of *applied* was made on *day*."""
+        from .models import ServiceAssessment
+
+        ServiceAssessment.objects.filter(pk=applied.current_assessment.pk).update(
+            assessed_at=self.at(day)
+        )
+
+    def issued_on(self, decision, day: dt.date):
+        """*decision*, issued today, moved to *day*: the decision date, the period (it started a
+        week after the decision), the re-evaluation (half a year on), the waiting list, the
+        history and the application's closing all move with it."""
+        from .models import Application
+
+        shift = day - decision.decided_at
+        fields = {"decided_at": day, "created_at": self.at(day, 9)}
+        for name in ("valid_from", "review_on", "waiting_since", "notified_on"):
+            value = getattr(decision, name)
+            if value is not None:
+                fields[name] = value + shift
+        ServiceDecision.objects.filter(pk=decision.pk).update(**fields)
+        self.redate_history(decision, day, last=decision.status_changes.count())
+        if decision.application_id:
+            Application.objects.filter(pk=decision.application_id, closed_on__isnull=False).update(
+                closed_on=day
+            )
+        decision.refresh_from_db()
+        return decision
+
     def person(self, given: str, family: str, *, d_number: bool = False) -> Person:
         """A new applicant registered by the caseworker (who gets the care relation)."""
         person = self.services.register_person(
@@ -363,6 +412,7 @@ class _Casework:
         service,
         *,
         days_ago,
+        decided_days_ago,
         words,
         function,
         combined,
@@ -374,23 +424,33 @@ class _Casework:
         issue=None,
         **draft,
     ):
-        """An application for one service, assessed, drafted and issued; the decision.
+        """An application for one service that came *days_ago* days ago, assessed a week
+        later (or halfway, for a quick case), drafted and issued *decided_days_ago* days ago;
+        the decision.
 
         A case decided more than a month after it came in had its preliminary reply
-        (forvaltningsloven § 11 a) three weeks after it came in, as the law asks.
+        (forvaltningsloven § 11 a) three weeks after it came in, as the law asks, with the
+        expected decision date a few days after the day it was decided.
         """
         from losen.domain.casework.deadlines import preliminary_reply_due
+
+        from .models import Application
 
         application = self.apply(
             person, [(service, draft.pop("requested", ""))], days_ago=days_ago, words=words
         )
-        if preliminary_reply_due(application.received_on) <= self.today:
+        decided_on = self.day(decided_days_ago)
+        if preliminary_reply_due(application.received_on) <= decided_on:
             self.services.send_preliminary_reply(
                 actor=self.caseworker,
                 application=application,
                 reason=PRELIMINARY_REASON,
                 expected_decision_on=self.today,
                 sent_on=application.received_on + dt.timedelta(days=21),
+            )
+            # The reply promised a decision a few days after the one it got.
+            Application.objects.filter(pk=application.pk).update(
+                expected_decision_on=decided_on + dt.timedelta(days=5)
             )
         applied = application.services.get()
         self.assess(
@@ -401,7 +461,10 @@ class _Casework:
             necessary=necessary,
             met=met,
         )
-        return self.issue(self.draft(applied, outcome, unit, **draft), **(issue or {}))
+        worked = days_ago - decided_days_ago
+        self.assessed_on(applied, application.received_on + dt.timedelta(days=min(7, worked // 2)))
+        decision = self.issue(self.draft(applied, outcome, unit, **draft), **(issue or {}))
+        return self.issued_on(decision, decided_on)
 
 
 def _casework(context: DemoContext, persons: list[Person], home_unit) -> None:
@@ -425,7 +488,7 @@ def _casework(context: DemoContext, persons: list[Person], home_unit) -> None:
     application, registered by the leader for a person the caseworker has no care relation
     to, is not the caseworker's to see. All text is invented.
     """
-    from .models import CaseworkSettings
+    from .models import Application, CaseworkSettings
 
     fjordvik = context.fjordvik
     centre = fjordvik.units.get(name="Fjordvik helse- og omsorgssenter")
@@ -460,12 +523,15 @@ def _casework(context: DemoContext, persons: list[Person], home_unit) -> None:
 
     help_case = _combined("stor", "lav", "moderat", "hjelpen gir stor nytte for lite ressurs.")
 
-    # Practice: three grants of two hours of practical help on the same profile.
-    for hours in ("2", "2", "2.5"):
+    # Practice: three grants of two hours of practical help on the same profile, decided two
+    # to five weeks after they came in (the last after more than a month, with its
+    # preliminary reply).
+    for hours, received, decided in (("2", 150, 134), ("2", 130, 109), ("2.5", 110, 72)):
         work.decided(
             applicant(),
             ServiceKind.PRAKTISK_BISTAND,
-            days_ago=work.rng.randint(20, 60),
+            days_ago=received,
+            decided_days_ago=decided,
             words="jeg klarer ikke å vaske og handle etter et fall.",
             function=HOME_HELP,
             combined=help_case,
@@ -475,7 +541,8 @@ def _casework(context: DemoContext, persons: list[Person], home_unit) -> None:
             scope=f"{hours.replace('.', ',')} timer per uke",
             hours_per_week=Decimal(hours),
         )
-    # A draft in line with them, waiting to be issued.
+    # A draft in line with them, waiting to be issued: came twelve days ago, assessed at a
+    # home visit five days ago.
     application = work.apply(
         applicant(),
         [(ServiceKind.PRAKTISK_BISTAND, "2 timer per uke")],
@@ -484,18 +551,22 @@ def _casework(context: DemoContext, persons: list[Person], home_unit) -> None:
     )
     applied = application.services.get()
     work.assess(applied, function=HOME_HELP, combined=help_case)
-    work.draft(
+    work.assessed_on(applied, work.day(5))
+    drafted = work.draft(
         applied,
         Outcome.INNVILGET,
         home_unit,
         scope="2 timer per uke",
         hours_per_week=Decimal(2),
     )
-    # A draft on the same profile that grants six hours: flagged, issued with the reason.
+    ServiceDecision.objects.filter(pk=drafted.pk).update(created_at=work.at(work.day(2)))
+    # A draft on the same profile that grants six hours: flagged, issued two weeks ago with
+    # the reason, more than a month after the application (so with a preliminary reply).
     work.decided(
         applicant(d_number=True),
         ServiceKind.PRAKTISK_BISTAND,
-        days_ago=18,
+        days_ago=48,
+        decided_days_ago=14,
         words="jeg bor alene og klarer ikke husarbeidet; synet er også dårlig.",
         function=HOME_HELP,
         combined=help_case,
@@ -506,11 +577,13 @@ def _casework(context: DemoContext, persons: list[Person], home_unit) -> None:
         hours_per_week=Decimal(6),
         issue={"like_case_reason": DEPARTURE_REASON},
     )
-    # A refusal: the person manages the home; complained about, kept, sent on, upheld.
+    # A refusal: the person manages the home. Complained about well inside the deadline,
+    # kept at the municipality's review, sent on, and upheld by Statsforvalteren this month.
     refused = work.decided(
         applicant(),
         ServiceKind.PRAKTISK_BISTAND,
-        days_ago=30,
+        days_ago=120,
+        decided_days_ago=100,
         words="jeg ønsker hjelp til rengjøring hver uke.",
         function=MANAGES,
         combined=_combined("liten", "lav", "liten", "behovet er lite og dekkes på annen måte."),
@@ -523,33 +596,39 @@ def _casework(context: DemoContext, persons: list[Person], home_unit) -> None:
     complaint = services.register_complaint(
         actor=work.caseworker,
         decision=refused,
-        received_on=today,
+        received_on=work.day(85),
         from_whom="Parten selv",
         summary="Oppdiktet: mener behovet for hjelp er større enn vurdert.",
     )
+    work.redate_history(refused, work.day(85))
     complaint = services.review_complaint(
         actor=work.caseworker,
         complaint=complaint,
         outcome=ReviewOutcome.OPPRETTHOLDT,
         reasons="Oppdiktet: klagen gir ingen nye opplysninger om behovet.",
-        reviewed_on=today,
+        reviewed_on=work.day(78),
     )
+    work.redate_history(refused, work.day(78))
     complaint = services.forward_complaint(
-        actor=work.caseworker, complaint=complaint, forwarded_on=today
+        actor=work.caseworker, complaint=complaint, forwarded_on=work.day(77)
     )
+    work.redate_history(refused, work.day(77))
     services.record_authority_outcome(
         actor=work.caseworker,
         complaint=complaint,
         outcome=AuthorityOutcome.STADFESTET,
-        decided_on=today,
+        decided_on=work.day(20),
         note="Oppdiktet: Statsforvalteren er enig i kommunens vurdering.",
     )
-    # A partial grant of home nursing: two visits a day instead of three; complained about,
-    # the complaint waiting for the municipality's review.
+    work.redate_history(refused, work.day(20))
+    # A partial grant of home nursing: two visits a day instead of three, decided a month
+    # ago. The daughter's complaint came the day before the deadline ran out and waits for
+    # the municipality's review.
     partial = work.decided(
         applicant(),
         ServiceKind.HELSETJENESTER_I_HJEMMET,
-        days_ago=25,
+        days_ago=45,
+        decided_days_ago=30,
         words="jeg trenger hjelp med medisiner og stell morgen, middag og kveld.",
         function=HOME_NURSING,
         combined=_combined("stor", "moderat", "moderat", "to besøk dekker behovet."),
@@ -564,22 +643,26 @@ def _casework(context: DemoContext, persons: list[Person], home_unit) -> None:
             "tilbudet skal være forsvarlig."
         ),
     )
+    near_deadline = min(services.complaint_deadline(partial) - dt.timedelta(days=1), today)
     services.register_complaint(
         actor=work.caseworker,
         decision=partial,
-        received_on=today,
+        received_on=near_deadline,
         from_whom="Oppdiktet pårørende (datter)",
         summary="Oppdiktet: mener besøket midt på dagen trengs.",
     )
+    work.redate_history(partial, near_deadline)
 
-    # The waiting list for long-term places: five granted, one given a place.
+    # The waiting list for long-term places: five granted over the last half year, one given
+    # a place three months ago; the others have waited from under two weeks to four months.
     waiting = []
-    for urgency, severity, days_ago in WAITING:
+    for urgency, severity, received, decided in WAITING:
         waiting.append(
             work.decided(
                 applicant(d_number=len(waiting) == 2),
                 ServiceKind.LANGTIDSOPPHOLD,
-                days_ago=days_ago,
+                days_ago=received,
+                decided_days_ago=decided,
                 words="det går ikke lenger hjemme; trenger tilsyn hele døgnet.",
                 function=NURSING,
                 combined=_combined("svært stor", "høy", severity, "behovet er der hele døgnet."),
@@ -589,7 +672,8 @@ def _casework(context: DemoContext, persons: list[Person], home_unit) -> None:
                 scope="Langtidsopphold i sykehjem",
             )
         )
-    services.give_place(actor=work.caseworker, decision=waiting[-1], served_from=today)
+    services.give_place(actor=work.caseworker, decision=waiting[-1], served_from=work.day(90))
+    work.redate_history(waiting[-1], work.day(90))
 
     # Open applications.
     work.apply(
@@ -599,6 +683,8 @@ def _casework(context: DemoContext, persons: list[Person], home_unit) -> None:
         words="ønsker noen å gå tur med.",
         channel="telefon",
     )
+    # Came 40 days ago and not answered: the preliminary reply and the expected decision
+    # date have both passed.
     work.apply(
         applicant(),
         [(ServiceKind.LANGTIDSOPPHOLD, ""), (ServiceKind.AVLASTNING, "")],
@@ -608,6 +694,7 @@ def _casework(context: DemoContext, persons: list[Person], home_unit) -> None:
         representative_kind="parorende",
         representative_name="Oppdiktet pårørende",
     )
+    # Older than a month, with the preliminary reply sent; the decision is due within a week.
     replied = work.apply(
         applicant(),
         [(ServiceKind.BOLIG_MED_BEMANNING, "")],
@@ -620,25 +707,28 @@ def _casework(context: DemoContext, persons: list[Person], home_unit) -> None:
         function={"sosial_deltakelse": 4, "beslutninger": 3, "atferd": 3, "egen_helse": 3},
         combined=_combined("stor", "høy", "stor", "boligen må finnes før vedtaket."),
     )
+    work.assessed_on(replied.services.get(), work.day(30))
     services.send_preliminary_reply(
         actor=work.caseworker,
         application=replied,
         reason="Oppdiktet: vi venter på en ledig bolig og en uttalelse fra fastlegen.",
-        expected_decision_on=today + dt.timedelta(days=21),
-        sent_on=today - dt.timedelta(days=14),
+        expected_decision_on=today + dt.timedelta(days=5),
+        sent_on=work.day(20),
     )
+    # Assessed, not decided yet; the preliminary reply is due in a few days.
     assessed = work.apply(
         applicant(),
         [(ServiceKind.HELSETJENESTER_I_HJEMMET, "Hjelp med medisiner")],
-        days_ago=8,
+        days_ago=25,
         words="trenger hjelp med øyedråper og medisiner.",
     )
     work.assess(
         assessed.services.get(),
         function={"egen_helse": 4, "syn": 4, "hukommelse": 2},
         combined=_combined("stor", "lav", "moderat", "kort besøk dekker behovet."),
-        urgency="innen-dager",
+        urgency="innen-uker",
     )
+    work.assessed_on(assessed.services.get(), work.day(18))
     withdrawn = work.apply(
         applicant(),
         [(ServiceKind.DAGAKTIVITETSTILBUD, "")],
@@ -650,6 +740,7 @@ def _casework(context: DemoContext, persons: list[Person], home_unit) -> None:
         application=withdrawn,
         note="Oppdiktet: søkeren ringte og trakk søknaden; har fått plass i et frivillig tilbud.",
     )
+    Application.objects.filter(pk=withdrawn.pk).update(closed_on=work.day(6))
     # Handled by someone else, for a person the caseworker has no care relation to.
     work.apply(
         persons[6],
@@ -659,6 +750,7 @@ def _casework(context: DemoContext, persons: list[Person], home_unit) -> None:
         channel="telefon",
         actor=work.leader,
     )
+    _number_in_order_received(fjordvik)
     Person.objects.filter(pk__in=[person.pk for person in work.persons]).update(is_synthetic=True)
     context.summary.append(
         f"Søknader: {fjordvik.applications.count()} demosøknader fra "
@@ -711,12 +803,41 @@ DEPARTURE_REASON = (
     "lengre tid enn i de like sakene; seks timer er det som gjør tilbudet forsvarlig."
 )
 
-#: (urgency, severity, days since the application) of the long-term places granted; the last
-#: is given a place. Not in the order the list puts them.
+#: (urgency, severity, days since the application, days since the decision) of the long-term
+#: places granted; the last is given a place. Not in the order the list puts them.
 WAITING = (
-    ("innen-uker", "svært stor", 50),
-    ("akutt", "stor", 10),
-    ("innen-dager", "moderat", 30),
-    ("innen-dager", "svært stor", 35),
-    ("innen-dager", "stor", 60),
+    ("innen-uker", "svært stor", 150, 120),
+    ("akutt", "stor", 20, 12),
+    ("innen-dager", "moderat", 75, 60),
+    ("innen-dager", "svært stor", 50, 35),
+    ("innen-dager", "stor", 200, 170),
 )
+
+
+def _number_in_order_received(municipality) -> None:
+    """Give the demo's applications their saksnummer in the order they came in, each in the
+    year it came in («2026/0001» …), as registering them on the day would have; the decisions
+    keep theirs in step («2026/0001-1»). The cases are built in another order (the practice
+    first, so later drafts have like cases to be compared with)."""
+    from .models import Application
+
+    applications = list(
+        Application.objects.filter(municipality=municipality).order_by("received_on", "pk")
+    )
+    # Out of the way first, since the numbers are unique in the municipality.
+    for application in applications:
+        Application.objects.filter(pk=application.pk).update(reference=f"demo-{application.pk}")
+    for decision in ServiceDecision.objects.filter(application__in=applications):
+        suffix = decision.reference.rsplit("-", 1)[-1]
+        ServiceDecision.objects.filter(pk=decision.pk).update(
+            reference=f"demo-{decision.pk}-{suffix}"
+        )
+    counters: dict[int, int] = {}
+    for application in applications:
+        year = application.received_on.year
+        counters[year] = counters.get(year, 0) + 1
+        reference = f"{year}/{counters[year]:04d}"
+        Application.objects.filter(pk=application.pk).update(reference=reference)
+        for decision in ServiceDecision.objects.filter(application=application):
+            suffix = decision.reference.rsplit("-", 1)[-1]
+            ServiceDecision.objects.filter(pk=decision.pk).update(reference=f"{reference}-{suffix}")

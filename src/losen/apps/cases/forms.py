@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from losen.apps.accounts.models import Unit
+from losen.apps.common.forms import DecimalNumberField
 from losen.apps.common.locking import LockedFormMixin
 from losen.apps.persons.services import normalise_national_id
 
@@ -72,7 +73,7 @@ class DecisionForm(forms.Form):
         help_text=_("For eksempel «6 timer per uke» eller «to dager per uke»."),
         error_messages=_required(_("Skriv omfanget, for eksempel «6 timer per uke».")),
     )
-    hours_per_week = forms.DecimalField(
+    hours_per_week = DecimalNumberField(
         label=_("Timer per uke"),
         required=False,
         min_value=0,
@@ -536,6 +537,22 @@ class AssessmentForm(forms.Form):
         """(variable, bound field) per function variable, for the table of radio groups."""
         return [(v, self[function_field_name(v.code)]) for v in self.variables]
 
+    def function_groups(self, groups):
+        """[(group, [(variable, bound field), …]), …] in the catalogue's groups (objects with
+        ``code`` and ``label``) and order; variables of no group listed come last, without a
+        group (None)."""
+        rows = self.function_rows()
+        result = []
+        for group in groups:
+            in_group = [(v, f) for v, f in rows if getattr(v, "group", None) == group.code]
+            if in_group:
+                result.append((group, in_group))
+        listed = {group.code for group in groups}
+        rest = [(v, f) for v, f in rows if getattr(v, "group", None) not in listed]
+        if rest:
+            result.append((None, rest))
+        return result
+
     def criterion_rows(self):
         return [
             (item, self[met_field_name(item.pk)], self[why_field_name(item.pk)])
@@ -634,7 +651,7 @@ class DraftForm(LockedFormMixin, forms.Form):
         required=False,
         help_text=_("For eksempel «6 timer per uke» eller «to dager per uke»."),
     )
-    hours_per_week = forms.DecimalField(
+    hours_per_week = DecimalNumberField(
         label=_("Timer per uke"),
         required=False,
         min_value=0,

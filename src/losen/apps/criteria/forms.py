@@ -90,6 +90,14 @@ class FieldGroup:
     part_fields: list = dataclass_field(default_factory=list)
     level_fields: list = dataclass_field(default_factory=list)
 
+    @property
+    def parts_started(self) -> bool:
+        """Whether any part has a level, a reasoning or an error (a page that folds the parts
+        away shows them open then)."""
+        return any(
+            bool(field.value()) or bool(field.errors) for pair in self.part_fields for field in pair
+        )
+
 
 def level_choices(scale) -> list[tuple[str, str]]:
     """``(label, "Label: description")`` for every level of *scale*, lowest first."""

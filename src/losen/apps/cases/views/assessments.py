@@ -78,6 +78,7 @@ def assessment(request, external_id):
             "forms": [form, combined],
             "criteria": criteria,
             "score_labels": catalogue.score_labels,
+            "function_groups": form.function_groups(catalogue.groups),
             "groups": catalogue.groups,
             "history": history,
             "current": current,

@@ -174,7 +174,20 @@ def issue(request, external_id):
             "person": decision.person,
             "missing": missing,
             "departure": _departure(decision),
+            "deadline_if_sent_today": _deadline_if_sent_today(decision),
         },
+    )
+
+
+def _deadline_if_sent_today(decision):
+    """The complaint deadline (pasient- og brukerrettighetsloven § 7-2) if the decision is
+    issued and reaches the person today, for the summary before «Fatt vedtak»."""
+    from django.utils import timezone
+
+    from losen.domain.casework import deadlines
+
+    return deadlines.complaint_deadline(
+        timezone.localdate(), decision.complaint_weeks or deadlines.COMPLAINT_WEEKS
     )
 
 
