@@ -46,6 +46,9 @@ setup: $(VENV)/.installed node_modules/.installed messages
 demo: setup
 	$(BIN)/losen demo
 	@echo "Logg inn på http://$(HOST):$(PORT)/ med brukernavnene over og passordet som ble skrevet ut."
+	@# The worker (web imports, the nightly fetch) runs beside the server and stops with it.
+	@$(BIN)/losen worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/losen serve --host $(HOST) --port $(PORT)
 
 # Chromium for the browser tests comes from Debian; installed only when missing.
