@@ -87,7 +87,7 @@ class SelfAssessment(models.Model):
     )
     unit = models.ForeignKey(
         "accounts.Unit",
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         null=True,
         blank=True,
         related_name="self_assessments",
