@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "losen.apps.priorities",
     "losen.apps.cases",
     "losen.apps.criteria",
+    "losen.apps.knowledge",
     "losen.apps.guidance",
     "losen.apps.knowledge",
     "losen.apps.jobs",
