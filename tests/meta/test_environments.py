@@ -37,7 +37,6 @@ NOT_AT_RUNTIME = {
     "scikit-criteria",
     "pymcdm",
     "pulp",
-    "fhir-resources",
     "pandas",
     "matplotlib",
     "scikit-learn",
