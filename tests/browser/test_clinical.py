@@ -86,6 +86,16 @@ def test_assessment_with_phq9_item_9_puts_a_notice_on_the_person_page(demo_live,
     _check(page, "Utvikling", "Uendret")
     _check(page, "Er problemene nyoppståtte?", "Ja")
     _check(page, "Er dette første kontakt med tjenesten?", "Ja")
+    # PHQ-9 item 9 above 0 beside a suicide risk rated «ingen kjent»: the rating is confirmed
+    # with a reason, or the assessment is not saved.
+    page.get_by_role("button", name="Lagre kartleggingen").click()
+    page.wait_for_load_state()
+    expect(page.locator(".ds-error-summary")).to_contain_text("PHQ-9 spørsmål 9")
+    _assert_accessible(page, "assessment form asking for a confirmation")
+    assert not Assessment.objects.filter(person=person).exists()
+    page.get_by_label("Begrunnelse når kartleggingsverktøyene peker mot høyere risiko").fill(
+        "Spurt direkte om selvmordstanker: ingen planer, god støtte hjemme."
+    )
     page.get_by_role("button", name="Lagre kartleggingen").click()
     page.wait_for_url(re.compile(r"/klinisk/kartlegging/[0-9a-f-]+/$"))
     expect(page.get_by_role("status").filter(has_text="Kartleggingen er lagret.")).to_be_visible()
@@ -104,7 +114,7 @@ def test_assessment_with_phq9_item_9_puts_a_notice_on_the_person_page(demo_live,
     )
     expect(suicide).to_be_visible()
     expect(suicide).to_contain_text("selvmordsrisikovurdering samme dag")
-    violence = notices.get_by_role("alert").filter(
+    violence = notices.locator(".losen-notice--snarlig").filter(
         has=page.get_by_role("heading", name="Voldsrisiko")
     )
     expect(violence).to_contain_text("spesialisthelsetjenesten")
@@ -245,3 +255,82 @@ def test_demo_trajectory_and_leader_outcomes_pass_axe(demo_live, page):
     rules = page.get_by_role("table", name="Gjeldende regler")
     expect(rules.get_by_role("row", name=re.compile("^PHQ-9"))).to_contain_text("5")
     assert ClinicalPolicy.objects.get().reliable_change_points == {"phq-9": 5.0}
+
+
+DUDIT_ANSWERS = (4, 4, 4, 4, 4, 4, 0, 0, 2, 0, 0)  # 26: probable dependence (Berman et al. 2005)
+
+
+def test_assessment_where_dudit_finds_probable_dependence(demo_live, page):
+    """DUDIT 26 beside the clinician's «milde»: the suggestion is HF2 with referral (the
+    finding lifts severity), the assessment's own page shows the «snarlig» notice in the
+    warning colour, the work list lists it, choosing HF1 asks for a deviation note; axe finds
+    no serious or critical violation on these pages."""
+    base = demo_live.url
+    person = _new_person()
+    dudit = load_registry()["dudit"]
+    phq9 = load_registry()["phq-9"]
+    assert sum(DUDIT_ANSWERS) == 26
+    login(page, base, "kliniker")
+    page.goto(
+        f"{base}/klinisk/person/{person.external_id}/kartlegging/ny/?instrumenter=phq-9,dudit"
+    )
+    page.get_by_label("Årsak til kontakt").fill("Oppdiktet: bruk av sentralstimulerende.")
+    page.get_by_label("Personens mål").fill("Få kontroll over bruken.")
+    for name in ("Selvmordsrisiko", "Voldsrisiko", "Overdoserisiko"):
+        _check(page, name, "Vurdert, ingen kjent risiko")
+    for item in phq9.items:
+        _check(page, f"{item.number}. {item.label}", "0")
+    for item, value in zip(dudit.items, DUDIT_ANSWERS, strict=True):
+        _check(page, f"{item.number}. {item.label}", str(value))
+    page.get_by_label("Kjønn (for kjønnsspesifikke grenseverdier)").select_option(label="Mann")
+    _check(page, "Hvor alvorlige er problemene?", "Milde")
+    _check(page, "Forventet varighet", "Kortvarige")
+    _check(page, "Funksjonsfall", "Noe funksjonsfall")
+    _check(page, "Utvikling", "Uendret")
+    _check(page, "Er problemene nyoppståtte?", "Ja")
+    _check(page, "Er dette første kontakt med tjenesten?", "Ja")
+    page.get_by_role("button", name="Lagre kartleggingen").click()
+    page.wait_for_url(re.compile(r"/klinisk/kartlegging/[0-9a-f-]+/$"))
+
+    assessment = Assessment.objects.get(person=person)
+    assert (assessment.suggested_pathway, assessment.suggested_specialist) == (2, "refer")
+    suggestion = page.get_by_role("region", name="Forslag til hovedforløp")
+    expect(suggestion).to_contain_text("Hovedforløp 2")
+    expect(suggestion).to_contain_text("Henvis til spesialisthelsetjenesten")
+    expect(suggestion).to_contain_text("løftet av funn til alvorlige")
+    reasons = page.get_by_role("table", name="Begrunnelser og anbefalingene de bygger på")
+    expect(
+        reasons.get_by_role("row", name=re.compile("FINDING-DEPENDENCE-SEVERITY"))
+    ).to_contain_text("sannsynlig avhengighet")
+    own = page.get_by_role("region", name="Sikkerhetsvarsler fra denne kartleggingen")
+    notice = own.locator(".losen-notice--snarlig")
+    expect(notice).to_have_count(1)
+    expect(notice).to_have_attribute("data-color", "warning")
+    expect(notice).to_contain_text("Snarlig: følg opp i løpet av få dager")
+    expect(notice).to_contain_text("DUDIT 25 eller mer")
+    _assert_accessible(page, "assessment with a DUDIT dependence finding")
+
+    page.get_by_role("group", name="Valgt hovedforløp").get_by_role(
+        "radio", name="Hovedforløp 1", exact=True
+    ).check()
+    page.get_by_role("group", name="Kontakt med spesialisthelsetjenesten").get_by_role(
+        "radio", name="Ingen", exact=True
+    ).check()
+    page.get_by_role("button", name="Lagre valget").click()
+    page.wait_for_load_state()
+    expect(page.locator(".ds-error-summary")).to_contain_text("avviksnotat")
+    _assert_accessible(page, "less intensive choice without a note")
+    assert assessment.choices.count() == 0
+
+    page.get_by_role("navigation", name="Hovedmeny").get_by_role(
+        "link", name="Kliniske varsler"
+    ).click()
+    page.wait_for_url(re.compile(r"/klinisk/arbeidsliste/$"))
+    listed = (
+        page.get_by_role("region", name=re.compile("^Snarlig"))
+        .locator(".losen-notice")
+        .filter(has_text=person.full_name)
+    )
+    expect(listed).to_have_count(1)
+    expect(listed).to_contain_text("Mulig avhengighet")
+    _assert_accessible(page, "clinician's work list")

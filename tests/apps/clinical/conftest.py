@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from losen.apps.persons.models import CareRelation, Person
+
+#: When the test persons first came into contact with the service: before every date the
+#: tests record (a measurement before a person's first contact is refused).
+FIRST_CONTACT = dt.datetime(2026, 1, 5, 9, 0, tzinfo=dt.UTC)
 
 
 def assessment_post(**overrides) -> dict[str, str]:
@@ -43,5 +49,9 @@ def person(demo):
         birth_year=1990,
         is_synthetic=True,
     )
-    CareRelation.objects.create(person=person, user=demo["users"]["kliniker"])
+    CareRelation.objects.create(
+        person=person, user=demo["users"]["kliniker"], valid_from=FIRST_CONTACT
+    )
+    Person.objects.filter(pk=person.pk).update(created_at=FIRST_CONTACT)
+    person.refresh_from_db()
     return person

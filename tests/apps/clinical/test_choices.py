@@ -82,8 +82,11 @@ def test_a_refused_choice_leaves_no_history(demo, person):
             },
         ),
     )
+    assert (assessment.suggested_pathway, assessment.suggested_specialist) == (1, "none")
     with pytest.raises(ClinicalError):
-        services.choose_pathway(actor=user, assessment=assessment, pathway=2, specialist="none")
+        services.choose_pathway(actor=user, assessment=assessment, pathway=4, specialist="none")
+    with pytest.raises(ClinicalError):
+        services.choose_pathway(actor=user, assessment=assessment, pathway=1, specialist="soon")
     assert not PathwayChoice.objects.filter(assessment=assessment).exists()
 
 

@@ -52,7 +52,10 @@ def test_phq9_item_9_raises_a_suicide_notice_whatever_the_total(demo, person):
     assessment = services.record_assessment(
         actor=demo["users"]["kliniker"],
         person=person,
-        data=_input(instruments=(InstrumentAnswers("phq-9", answers),)),
+        data=_input(
+            instruments=(InstrumentAnswers("phq-9", answers),),
+            confirmation_reason="Spurt direkte om selvmordstanker: ingen planer, god støtte.",
+        ),
     )
     measurement = Measurement.objects.get(assessment=assessment)
     expected = score_answers(load_registry()["phq-9"], answers)
@@ -130,16 +133,18 @@ def test_suggestion_is_the_domain_table_and_is_kept_with_its_version(demo, perso
 
 
 def test_deviation_needs_a_note_naming_a_recommendation(demo, person):
+    """Less intensive than the suggestion: a note naming one of its recommendations."""
     user = demo["users"]["kliniker"]
-    assessment = services.record_assessment(actor=user, person=person, data=_input())
-    assert assessment.suggested_pathway == 1
+    pathway = {**_input().pathway, "severity": "severe"}
+    assessment = services.record_assessment(actor=user, person=person, data=_input(pathway=pathway))
+    assert (assessment.suggested_pathway, assessment.suggested_specialist) == (2, "refer")
     with pytest.raises(ClinicalError, match="avviksnotat"):
-        services.choose_pathway(actor=user, assessment=assessment, pathway=2, specialist="none")
+        services.choose_pathway(actor=user, assessment=assessment, pathway=1, specialist="none")
     with pytest.raises(ClinicalError, match=r"deviation\.recommendation"):
         services.choose_pathway(
             actor=user,
             assessment=assessment,
-            pathway=2,
+            pathway=1,
             specialist="none",
             deviation_recommendation="R9",
             deviation_reason="Personen har hatt tre tilbakefall siste år.",
@@ -147,17 +152,38 @@ def test_deviation_needs_a_note_naming_a_recommendation(demo, person):
     services.choose_pathway(
         actor=user,
         assessment=assessment,
-        pathway=2,
+        pathway=1,
         specialist="none",
-        deviation_recommendation="R5",
-        deviation_reason="Personen har hatt tre tilbakefall siste år.",
+        deviation_recommendation="R6",
+        deviation_reason="Personen takker nei til henvisning nå; ny vurdering om to uker.",
     )
     choice = Assessment.objects.get(pk=assessment.pk).latest_choice
-    assert (choice.pathway, choice.deviation_recommendation) == (2, "R5")
+    assert (choice.pathway, choice.deviation_recommendation) == (1, "R6")
     assert choice.is_deviation and choice.chosen_by == user
     assert PathwayChoice.objects.filter(assessment=assessment).count() == 1
     entry = AuditEntry.objects.filter(object_id=str(assessment.external_id), action="update").get()
-    assert entry.details["deviation"] is True
+    assert (entry.details["deviation"], entry.details["note"]) == (True, "required")
+
+
+def test_a_more_intensive_choice_may_carry_a_reason_without_a_recommendation(demo, person):
+    user = demo["users"]["kliniker"]
+    assessment = services.record_assessment(actor=user, person=person, data=_input())
+    assert (assessment.suggested_pathway, assessment.suggested_specialist) == (1, "none")
+    services.choose_pathway(actor=user, assessment=assessment, pathway=2, specialist="none")
+    assert assessment.latest_choice.deviation_reason == ""
+    services.choose_pathway(
+        actor=user,
+        assessment=assessment,
+        pathway=2,
+        specialist="consult",
+        deviation_reason="Tidligere forløp tilsier tettere oppfølging.",
+    )
+    choice = assessment.latest_choice
+    assert (choice.deviation_recommendation, choice.has_note, choice.is_deviation) == (
+        "",
+        True,
+        False,
+    )
 
 
 def test_choosing_the_suggestion_needs_no_note(demo, person):

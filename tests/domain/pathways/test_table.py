@@ -122,3 +122,58 @@ def test_a_local_table_file_loads(tmp_path):
     path.write_text("{", encoding="utf-8")
     with pytest.raises(TableError, match="kan ikke leses som JSON"):
         load_table_file(path)
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (
+            lambda d: d["inputs"]["risk.suicide"].update(unknown={"value": "none", "label": "x"}),
+            "inputs.risk.suicide.unknown: skal være et objekt med «value» (ikke et av nivåene)",
+        ),
+        (
+            lambda d: d["lifts"][0].update(input="first_contact"),
+            "lifts[0].input: skal være en ordnet inndata",
+        ),
+        (lambda d: d["lifts"][0].update(to="huge"), "lifts[0].to: skal være et av nivåene"),
+        (lambda d: d["lifts"][0].update(when={}), "lifts[0].when: et løft må ha minst én"),
+        (
+            lambda d: d["lifts"][0].update(when={"severity": "mild"}),
+            "lifts[0].when.severity: ordnede inndata testes bare med",
+        ),
+        (
+            lambda d: d["confirmations"][0].update(rating="trend", at_least="high"),
+            "confirmations[0].at_least: skal være et av nivåene",
+        ),
+        (
+            lambda d: d["confirmations"][0].update(recommendation="R99"),
+            "confirmations[0].recommendation: «R99» finnes ikke",
+        ),
+        (
+            lambda d: d["rules"][4].update(reason_capped=""),
+            "rules[4].reason_capped: skal være en tekst som ikke er tom",
+        ),
+    ],
+)
+def test_malformed_unknowns_lifts_and_confirmations_are_rejected(change, expected):
+    document = _document()
+    change(document)
+    assert any(problem.startswith(expected) for problem in _problems(document)), _problems(document)
+
+
+def test_a_table_without_lifts_and_confirmations_is_still_valid():
+    """Older tables (and a municipality's own) need neither section."""
+    document = _document()
+    del document["lifts"], document["confirmations"]
+    for spec in document["inputs"].values():
+        spec.pop("unknown", None)
+    document["inputs"] = {
+        path: spec for path, spec in document["inputs"].items() if not path.startswith("findings.")
+    }
+    document["rules"] = [
+        rule
+        for rule in document["rules"]
+        if not any(p.startswith("findings.") for p in rule["when"])
+    ]
+    table = parse_table(document, "gammel")
+    assert (table.lifts, table.confirmations) == ((), ())

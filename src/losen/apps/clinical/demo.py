@@ -227,11 +227,12 @@ def build_demo(context: DemoContext) -> None:
                     municipality=fjordvik,
                     person=person,
                     code=code,
+                    level=level,
                     message=message,
                     recommendation=recommendation,
                 ),
             )
-            for code, message, recommendation in risk_notices(suggestion)
+            for code, message, recommendation, level in risk_notices(suggestion)
         )
         for definition, series in ((phq9, phq_series), (gad7, gad_series)):
             for step, base in enumerate(series):

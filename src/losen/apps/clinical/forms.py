@@ -16,6 +16,7 @@ from .services import (
     RISKS,
     AssessmentInput,
     InstrumentAnswers,
+    date_problems,
     registry,
     score,
 )
@@ -135,11 +136,15 @@ class InstrumentFieldsMixin:
                 self.fields[item_field_name(definition.id, item.number)] = _item_field(
                     definition, item, required
                 )
-        if any(d.requires_sex for d in self.instruments):
+        if any(d.uses_sex for d in self.instruments):
             self.fields["sex"] = forms.ChoiceField(
                 label=_("Kjønn (for kjønnsspesifikke grenseverdier)"),
                 choices=SEX_CHOICES,
                 required=False,
+                help_text=_(
+                    "DUDIT trenger kjønn. AUDIT bruker de norske grensene for kvinner og menn "
+                    "når kjønn er oppgitt, ellers WHOs soner, og resultatet sier hvilke."
+                ),
             )
 
     def instrument_groups(self):
@@ -175,22 +180,41 @@ class InstrumentFieldsMixin:
                     "sex", _("%(name)s trenger kjønn for å skåres.") % {"name": definition.name}
                 )
                 continue
+            used_sex = sex if definition.uses_sex else ""
             try:
-                score(definition.id, values, sex if definition.requires_sex else "")
+                score(definition.id, values, used_sex)
             except AnswerError as error:
                 name = names[error.item - 1] if error.item else names[0]
                 self.add_error(name, str(error))
                 continue
-            answered.append(
-                InstrumentAnswers(
-                    definition.id, tuple(values), sex if definition.requires_sex else ""
-                )
-            )
+            answered.append(InstrumentAnswers(definition.id, tuple(values), used_sex))
         return answered
 
 
-class AssessmentForm(ErrorLinksMixin, InstrumentFieldsMixin, forms.Form):
+class DateOfPersonMixin:
+    """Refuses a date in the future or before the person's first contact (the service
+    refuses it too; the form says it beside the field)."""
+
+    date_field = ""
+    before_first_contact = True
+
+    def check_date(self, day):
+        person = getattr(self, "person", None)
+        if day is None or person is None:
+            return day
+        problems = date_problems(
+            day, person, self.date_field, before_first_contact=self.before_first_contact
+        )
+        if problems:
+            raise forms.ValidationError(problems[0].partition(": ")[2])
+        return day
+
+
+class AssessmentForm(ErrorLinksMixin, InstrumentFieldsMixin, DateOfPersonMixin, forms.Form):
     """The kartlegging: reason, life areas, own words and scales, risks, pathway inputs, goals."""
+
+    date_field = "assessed_on"
+    before_first_contact = False
 
     assessed_on = forms.DateField(
         label=_("Dato for kartleggingen"), widget=forms.DateInput(attrs={"type": "date"})
@@ -199,8 +223,9 @@ class AssessmentForm(ErrorLinksMixin, InstrumentFieldsMixin, forms.Form):
         label=_("Årsak til kontakt"), widget=forms.Textarea(attrs={"rows": 3})
     )
 
-    def __init__(self, *args, instrument_ids=("phq-9", "gad-7", "audit-c"), **kwargs):
+    def __init__(self, *args, instrument_ids=("phq-9", "gad-7", "audit-c"), person=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.person = person
         for code, label in LIFE_AREAS:
             self.fields[f"area_{code}"] = forms.ChoiceField(
                 label=label, choices=AREA_RATINGS, required=False
@@ -263,6 +288,19 @@ class AssessmentForm(ErrorLinksMixin, InstrumentFieldsMixin, forms.Form):
                 initial="no" if path == "existing_specialist_follow_up" else None,
             )
         self.add_instrument_fields(instrument_ids, required=False)
+        self.fields["confirmation_reason"] = forms.CharField(
+            label=_("Begrunnelse når kartleggingsverktøyene peker mot høyere risiko"),
+            required=False,
+            widget=forms.Textarea(attrs={"rows": 3}),
+            help_text=_(
+                "Kreves når for eksempel PHQ-9 spørsmål 9 er besvart over 0 mens "
+                "selvmordsrisikoen er vurdert som ingen kjent eller ikke vurdert: skriv hva "
+                "som ble spurt om, og hvorfor risikoen ikke er forhøyet."
+            ),
+        )
+
+    def clean_assessed_on(self):
+        return self.check_date(self.cleaned_data.get("assessed_on"))
 
     def area_fields(self):
         return [(self[f"area_{code}"], self[f"area_{code}_note"]) for code, _label in LIFE_AREAS]
@@ -317,19 +355,25 @@ class AssessmentForm(ErrorLinksMixin, InstrumentFieldsMixin, forms.Form):
             quality_of_life_text=data["quality_of_life_text"],
             quality_of_life_scale=data["quality_of_life_scale"],
             instruments=tuple(self.answered),
+            confirmation_reason=data.get("confirmation_reason", ""),
         )
 
 
-class MeasurementForm(ErrorLinksMixin, InstrumentFieldsMixin, forms.Form):
+class MeasurementForm(ErrorLinksMixin, InstrumentFieldsMixin, DateOfPersonMixin, forms.Form):
     """A follow-up measurement with one instrument; every item must be answered."""
 
+    date_field = "taken_on"
     taken_on = forms.DateField(label=_("Dato"), widget=forms.DateInput(attrs={"type": "date"}))
 
-    def __init__(self, *args, instrument_id: str, **kwargs):
+    def __init__(self, *args, instrument_id: str, person=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.person = person
         self.add_instrument_fields([instrument_id], required=True)
         if "sex" in self.fields:
-            self.fields["sex"].required = True
+            self.fields["sex"].required = any(d.requires_sex for d in self.instruments)
+
+    def clean_taken_on(self):
+        return self.check_date(self.cleaned_data.get("taken_on"))
 
     def clean(self):
         cleaned = super().clean()
@@ -367,7 +411,11 @@ class PathwayChoiceForm(ErrorLinksMixin, LockedFormMixin, forms.Form):
         label=_("Begrunnelse for avviket"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Kreves når valget avviker fra forslaget (journalforskriften § 6 g)."),
+        help_text=_(
+            "Kreves når valget er mindre omfattende enn forslaget, eller avviker fra en "
+            "anbefaling med styrke «skal» (journalforskriften § 6 g). Når valget er mer "
+            "omfattende, kan du skrive en begrunnelse, men det er ikke påkrevd."
+        ),
     )
 
     def __init__(self, *args, recommendations=(), **kwargs):
@@ -408,6 +456,14 @@ class AcknowledgeForm(ErrorLinksMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Varselet forsvinner bare med en begrunnelse, som lagres."),
     )
+
+    def __init__(self, *args, acute: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if acute:
+            self.fields["reason"].help_text = _(
+                "Et akutt varsel kvitteres ut bare med hva som ble gjort samme dag (minst 20 "
+                "tegn), for eksempel hvem som vurderte risikoen, og hva som ble avtalt."
+            )
 
 
 class InterventionChoiceField(forms.ModelChoiceField):

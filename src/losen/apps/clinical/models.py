@@ -89,6 +89,28 @@ class RiskLevel(models.TextChoices):
     NOT_ASSESSED = "not-assessed", _("Ikke vurdert (begrunn)")
 
 
+class NoticeLevel(models.TextChoices):
+    """How urgent a safety notice is, from the rule that raised it (docs/reference/pathways.md).
+
+    ``akutt``: follow up the same day; ``snarlig``: within days; ``rutine``: at the next
+    ordinary contact. The values are a contract (stored, exported in the audit details).
+    """
+
+    ACUTE = "akutt", _("Akutt")
+    SOON = "snarlig", _("Snarlig")
+    ROUTINE = "rutine", _("Rutine")
+
+
+#: Most urgent first: the order notices are listed in.
+NOTICE_LEVEL_ORDER = (NoticeLevel.ACUTE, NoticeLevel.SOON, NoticeLevel.ROUTINE)
+
+
+def urgency_rank(level: str) -> int:
+    """0 for ``akutt``, 1 for ``snarlig``, 2 for ``rutine`` (unknown values last)."""
+    values = [str(value) for value in NOTICE_LEVEL_ORDER]
+    return values.index(level) if level in values else len(values)
+
+
 #: The order that puts an assessment's choice in force first.
 LATEST_CHOICE_FIRST = ("-chosen_at", "-pk")
 
@@ -144,6 +166,9 @@ class Assessment(Versioned):
     risk_violence_reason = models.TextField(blank=True)
     risk_overdose = models.CharField(max_length=20, choices=RiskLevel.choices)
     risk_overdose_reason = models.TextField(blank=True)
+    confirmation_reason = models.TextField(
+        _("begrunnelse for vurderingen der verktøyene peker mot høyere risiko"), blank=True
+    )
     pathway_inputs = models.JSONField(default=dict)
     suggestion = models.JSONField(default=dict)
     suggested_pathway = models.PositiveSmallIntegerField()
@@ -219,6 +244,11 @@ class PathwayChoice(models.Model):
     def is_deviation(self) -> bool:
         return bool(self.deviation_recommendation)
 
+    @property
+    def has_note(self) -> bool:
+        """A deviation note, or the optional reason of a more intensive choice."""
+        return bool(self.deviation_recommendation or self.deviation_reason)
+
 
 class Measurement(models.Model):
     """One administration of an instrument, scored by the domain engine."""
@@ -276,6 +306,9 @@ class SafetyNotice(models.Model):
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, null=True)
     measurement = models.ForeignKey(Measurement, on_delete=models.CASCADE, null=True)
     code = models.CharField(max_length=60)
+    level = models.CharField(
+        _("hastegrad"), max_length=10, choices=NoticeLevel.choices, default=NoticeLevel.SOON
+    )
     item = models.PositiveSmallIntegerField(null=True)
     message = models.TextField()
     recommendation = models.CharField(max_length=40, blank=True)
@@ -293,6 +326,15 @@ class SafetyNotice(models.Model):
 
     def __str__(self) -> str:
         return f"notice {self.external_id}"
+
+    @property
+    def urgency(self) -> int:
+        """Sort key: 0 for the most urgent level."""
+        return urgency_rank(self.level)
+
+    @property
+    def is_acute(self) -> bool:
+        return self.level == NoticeLevel.ACUTE
 
 
 class PlanItem(models.Model):

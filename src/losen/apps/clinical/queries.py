@@ -51,6 +51,7 @@ class Chart:
     definition: InstrumentDefinition
     trajectory: careplan.Trajectory
     measurements: tuple[Measurement, ...]
+    levels_used: str = ""
 
 
 def charts_for(person) -> list[Chart]:
@@ -71,7 +72,8 @@ def charts_for(person) -> list[Chart]:
             policy.criteria.get(instrument_id),
             Sex(sex_code) if sex_code else None,
         )
-        charts.append(Chart(definition, trajectory, own))
+        sex = Sex(sex_code) if sex_code else None
+        charts.append(Chart(definition, trajectory, own, definition.levels_used(sex)))
     return charts
 
 
@@ -89,10 +91,9 @@ class PersonSummary:
 
 def person_summary(person, as_of: dt.date) -> PersonSummary:
     """Open notices, the latest assessment, the plan, the step suggestion and latest scores."""
-    notices = list(
-        SafetyNotice.objects.filter(person=person, acknowledged_at__isnull=True).order_by(
-            "raised_at"
-        )
+    notices = sorted(
+        SafetyNotice.objects.filter(person=person, acknowledged_at__isnull=True),
+        key=lambda notice: (notice.urgency, notice.raised_at),
     )
     latest = Assessment.objects.filter(person=person).with_latest_choice().first()
     not_assessed = []
@@ -104,8 +105,13 @@ def person_summary(person, as_of: dt.date) -> PersonSummary:
         PlanItem.objects.filter(person=person, ended_on__isnull=True).select_related("intervention")
     )
     latest_by_instrument: dict[str, Measurement] = {}
+    instruments = registry()
     for measurement in Measurement.objects.filter(person=person):
         latest_by_instrument[measurement.instrument_id] = measurement
+    for measurement in latest_by_instrument.values():
+        definition = instruments.get(measurement.instrument_id)
+        sex = Sex(measurement.sex) if measurement.sex else None
+        measurement.levels_used = definition.levels_used(sex) if definition else ""
     return PersonSummary(
         notices,
         latest,

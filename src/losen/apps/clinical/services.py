@@ -18,13 +18,24 @@ from django.utils import timezone
 from losen.apps.audit.models import Action
 from losen.apps.audit.services import record
 from losen.apps.common.locking import claim_version
-from losen.domain.instruments import ScoreResult, Sex, load_registry, score_answers
+from losen.domain.instruments import (
+    ScoreResult,
+    Sex,
+    classify_change,
+    criteria_for,
+    load_registry,
+    score_answers,
+)
 from losen.domain.pathways import (
+    MIN_DEVIATION_REASON_CHARS,
+    NOTE_NONE,
     Deviation,
     InputError,
     PathwaySuggestion,
     default_table,
     deviation_problems,
+    deviation_requirement,
+    findings_input,
     parse_input,
     suggest_pathway,
 )
@@ -34,10 +45,12 @@ from .models import (
     ClinicalPolicy,
     Intervention,
     Measurement,
+    NoticeLevel,
     PathwayChoice,
     PlanItem,
     RiskLevel,
     SafetyNotice,
+    urgency_rank,
 )
 
 #: Bounds for the review period of stepped care, in days (one week to one year).
@@ -93,19 +106,89 @@ class AssessmentInput:
     quality_of_life_text: str = ""
     quality_of_life_scale: int | None = None
     instruments: Sequence[InstrumentAnswers] = field(default_factory=tuple)
+    confirmation_reason: str = ""
 
 
-def table_inputs(data: AssessmentInput) -> dict[str, object]:
-    """The nested input the decision table reads.
+def table_inputs(
+    data: AssessmentInput, findings: Mapping[str, str] | None = None
+) -> dict[str, object]:
+    """The nested input the decision table reads: the clinician's ratings and the findings.
 
-    A risk screen that was not done is given to the table as ``none`` (nothing known); the
-    person's page says plainly that it was not done, and why.
+    A risk screen that was not done goes to the table as its own value ``not-assessed``,
+    which the table treats as unknown (no rule about that risk matches) and the suggestion
+    names as missing; the pages say plainly that it was not done, and why.
     """
-    risk = {
-        name: ("none" if data.risks[name] == RiskLevel.NOT_ASSESSED else data.risks[name])
-        for name in RISKS
-    }
-    return {**data.pathway, "risk": risk}
+    risk = {name: data.risks[name] for name in RISKS}
+    document: dict[str, object] = {**data.pathway, "risk": risk}
+    if findings:
+        document["findings"] = dict(findings)
+    return document
+
+
+def first_contact_on(person) -> dt.date:
+    """The person's first contact with the service: the earliest of the day the person was
+    registered, the first care relation and the first assessment."""
+    from losen.apps.persons.models import CareRelation
+
+    days = [timezone.localdate(person.created_at)]
+    relation = CareRelation.objects.filter(person=person).order_by("valid_from").first()
+    if relation is not None:
+        days.append(timezone.localdate(relation.valid_from))
+    earliest = Assessment.objects.filter(person=person).order_by("assessed_on").first()
+    if earliest is not None:
+        days.append(earliest.assessed_on)
+    return min(days)
+
+
+def date_problems(
+    day: dt.date, person, path: str, *, before_first_contact: bool = True
+) -> list[str]:
+    """What is wrong with a measurement or assessment date: in the future, or (with
+    *before_first_contact*) before the person's first contact (:func:`first_contact_on`).
+    Empty when it can be recorded.
+
+    An assessment is only refused in the future: a kartlegging held before the person was
+    registered is itself the first contact, and its date becomes it.
+    """
+    today = timezone.localdate()
+    if day > today:
+        return [f"{path}: datoen {day:%d.%m.%Y} er fram i tid; dagens dato er {today:%d.%m.%Y}"]
+    if not before_first_contact:
+        return []
+    first = first_contact_on(person)
+    if day < first:
+        return [
+            f"{path}: datoen {day:%d.%m.%Y} er før personens første kontakt med tjenesten "
+            f"({first:%d.%m.%Y})"
+        ]
+    return []
+
+
+def _criteria(municipality, instrument_id: str):
+    definition = registry()[instrument_id]
+    own = ClinicalPolicy.objects.filter(municipality=municipality).first()
+    overrides = own.reliable_change_points if own else {}
+    return criteria_for(definition, overrides.get(instrument_id))
+
+
+def measured_changes(person, results: Sequence[ScoreResult], taken_on: dt.date) -> list:
+    """Reliable change from each instrument's previous measurement (on or before *taken_on*)
+    to this one, for the instruments with a change rule (PHQ-9, GAD-7)."""
+    changes = []
+    for result in results:
+        criteria = _criteria(person.municipality, result.instrument)
+        if criteria is None:
+            continue
+        previous = (
+            Measurement.objects.filter(
+                person=person, instrument_id=result.instrument, taken_on__lte=taken_on
+            )
+            .order_by("-taken_on", "-created_at")
+            .first()
+        )
+        if previous is not None:
+            changes.append(classify_change(criteria, previous.total, result.total))
+    return changes
 
 
 def suggestion_for(inputs: Mapping[str, object]) -> PathwaySuggestion:
@@ -116,32 +199,48 @@ def suggestion_for(inputs: Mapping[str, object]) -> PathwaySuggestion:
         raise ClinicalError(error.problems) from error
 
 
-def risk_notices(suggestion: PathwaySuggestion) -> list[tuple[str, str, str]]:
-    """``(code, message, recommendation)`` per risk the table's matching rules speak about."""
+def rule_level(rule) -> str:
+    """The notice level a table rule gives: ``akutt`` when it calls for help the same day,
+    otherwise ``snarlig`` (a risk rule always asks for follow-up within days)."""
+    return NoticeLevel.ACUTE if rule.acute else NoticeLevel.SOON
+
+
+def risk_notices(suggestion: PathwaySuggestion) -> list[tuple[str, str, str, str]]:
+    """``(code, message, recommendation, level)`` per risk the table's matching rules speak
+    about; the level is the most urgent of those rules' levels (:func:`rule_level`)."""
     table = default_table()
     rules = {rule.id: rule for rule in table.rules}
-    by_risk: dict[str, list[tuple[str, str]]] = {}
+    by_risk: dict[str, list[tuple[str, str, str]]] = {}
     for reason in suggestion.reasons:
         rule = rules.get(reason.rule)
         if rule is None:
             continue
         for condition in rule.conditions:
             if condition.path.startswith("risk."):
-                by_risk.setdefault(condition.path, []).append((reason.text, reason.recommendation))
+                by_risk.setdefault(condition.path, []).append(
+                    (reason.text, reason.recommendation, rule_level(rule))
+                )
     return [
         (
             f"risk-{path.partition('.')[2]}",
-            " ".join(text for text, _ in entries),
+            " ".join(text for text, _, _ in entries),
             entries[-1][1],
+            min((level for _, _, level in entries), key=urgency_rank),
         )
         for path, entries in by_risk.items()
     ]
 
 
 def _store_measurement(
-    *, actor, person, answers: InstrumentAnswers, taken_on: dt.date, assessment=None
+    *,
+    actor,
+    person,
+    answers: InstrumentAnswers,
+    taken_on: dt.date,
+    assessment=None,
+    result: ScoreResult | None = None,
 ) -> tuple[Measurement, list[SafetyNotice]]:
-    result = score(answers.instrument_id, answers.answers, answers.sex)
+    result = result or score(answers.instrument_id, answers.answers, answers.sex)
     measurement = Measurement.objects.create(
         municipality=person.municipality,
         person=person,
@@ -165,6 +264,7 @@ def _store_measurement(
             assessment=assessment,
             measurement=measurement,
             code=flag.code,
+            level=flag.level,
             item=flag.item,
             message=flag.message,
         )
@@ -187,10 +287,19 @@ def _store_measurement(
 def record_assessment(*, actor, person, data: AssessmentInput) -> Assessment:
     """Store an assessment, its instrument results, the suggestion and any safety notices.
 
+    The instruments are scored first, and what they found (probable dependence, PHQ-9 item 9,
+    reliable change since the previous measurement) goes to the table beside the clinician's
+    ratings (:func:`losen.domain.pathways.findings_input`).
+
     Raises:
-        ClinicalError: When the pathway inputs are incomplete (the table says which).
+        ClinicalError: When the pathway inputs are incomplete (the table says which), the date
+            is in the future or before the person's first contact, or a finding disagrees
+            with a lower risk rating and the confirmation has no reason.
         AnswerError: When an instrument's answers do not fit it.
     """
+    problems = date_problems(data.assessed_on, person, "assessed_on", before_first_contact=False)
+    if problems:
+        raise ClinicalError(problems)
     for name in RISKS:
         if data.risks.get(name) not in RiskLevel.values:
             raise ClinicalError([f"risk.{name}: mangler (risikovurderingen kan ikke hoppes over)"])
@@ -199,8 +308,17 @@ def record_assessment(*, actor, person, data: AssessmentInput) -> Assessment:
             and not data.risk_reasons.get(name, "").strip()
         ):
             raise ClinicalError([f"risk.{name}: begrunn hvorfor risikoen ikke er vurdert"])
-    inputs = table_inputs(data)
-    suggestion = suggestion_for(inputs)
+    results = [score(a.instrument_id, a.answers, a.sex) for a in data.instruments]
+    findings = findings_input(results, measured_changes(person, results, data.assessed_on))
+    suggestion = suggestion_for(table_inputs(data, findings))
+    confirmation = data.confirmation_reason.strip()
+    if suggestion.confirmations and len(confirmation) < MIN_DEVIATION_REASON_CHARS:
+        raise ClinicalError(
+            [
+                f"confirmation: {item.message} (minst {MIN_DEVIATION_REASON_CHARS} tegn)"
+                for item in suggestion.confirmations
+            ]
+        )
     with transaction.atomic():
         assessment = Assessment.objects.create(
             municipality=person.municipality,
@@ -222,6 +340,7 @@ def record_assessment(*, actor, person, data: AssessmentInput) -> Assessment:
             risk_violence_reason=data.risk_reasons.get("violence", ""),
             risk_overdose=data.risks["overdose"],
             risk_overdose_reason=data.risk_reasons.get("overdose", ""),
+            confirmation_reason=confirmation if suggestion.confirmations else "",
             pathway_inputs=suggestion.inputs.to_dict(),
             suggestion=suggestion.to_dict(),
             suggested_pathway=suggestion.pathway,
@@ -234,18 +353,20 @@ def record_assessment(*, actor, person, data: AssessmentInput) -> Assessment:
                 person=person,
                 assessment=assessment,
                 code=code,
+                level=level,
                 message=message,
                 recommendation=recommendation,
             )
-            for code, message, recommendation in risk_notices(suggestion)
+            for code, message, recommendation, level in risk_notices(suggestion)
         ]
-        for answers in data.instruments:
+        for answers, result in zip(data.instruments, results, strict=True):
             _, flagged = _store_measurement(
                 actor=actor,
                 person=person,
                 answers=answers,
                 taken_on=data.assessed_on,
                 assessment=assessment,
+                result=result,
             )
             notices.extend(flagged)
         record(
@@ -261,6 +382,9 @@ def record_assessment(*, actor, person, data: AssessmentInput) -> Assessment:
                 "risks_not_assessed": [
                     name for name in RISKS if data.risks[name] == RiskLevel.NOT_ASSESSED
                 ],
+                "findings": findings,
+                "confirmations": [item.id for item in suggestion.confirmations],
+                "notice_levels": sorted({n.level for n in notices}, key=urgency_rank),
             },
         )
     return assessment
@@ -269,7 +393,15 @@ def record_assessment(*, actor, person, data: AssessmentInput) -> Assessment:
 def record_measurement(
     *, actor, person, answers: InstrumentAnswers, taken_on: dt.date
 ) -> Measurement:
-    """Store one follow-up measurement (scored by the domain) and its safety notices."""
+    """Store one follow-up measurement (scored by the domain) and its safety notices.
+
+    Raises:
+        ClinicalError: When the date is in the future or before the person's first contact
+            (a future date would drive the stepping advice on a measurement not yet taken).
+    """
+    problems = date_problems(taken_on, person, "taken_on")
+    if problems:
+        raise ClinicalError(problems)
     with transaction.atomic():
         measurement, _ = _store_measurement(
             actor=actor, person=person, answers=answers, taken_on=taken_on
@@ -308,7 +440,7 @@ def choose_pathway(
     problems = deviation_problems(suggestion, pathway, specialist, deviation)
     if problems:
         raise ClinicalError(problems)
-    deviates = pathway != suggestion.pathway or specialist != suggestion.specialist
+    deviates = deviation_requirement(suggestion, pathway, specialist) != NOTE_NONE
     with transaction.atomic():
         claim_version(assessment, expected_version)
         choice = PathwayChoice.objects.create(
@@ -331,6 +463,7 @@ def choose_pathway(
                 "chosen_pathway": pathway,
                 "chosen_specialist": specialist,
                 "deviation": deviates,
+                "note": deviation_requirement(suggestion, pathway, specialist),
                 "recommendation": choice.deviation_recommendation,
             },
         )
@@ -339,9 +472,20 @@ def choose_pathway(
 
 
 def acknowledge_notice(*, actor, notice: SafetyNotice, reason: str) -> SafetyNotice:
-    """Mark a notice as followed up; a reason is required and kept."""
+    """Mark a notice as followed up; a reason is required and kept.
+
+    An acute notice (``akutt``) needs a reason of at least 20 characters that says what was
+    done the same day: a word or two does not document an acute follow-up.
+    """
     if not reason.strip():
         raise ClinicalError(["reason: skriv hva som er gjort"])
+    if notice.level == NoticeLevel.ACUTE and len(reason.strip()) < MIN_DEVIATION_REASON_CHARS:
+        raise ClinicalError(
+            [
+                f"reason: et akutt varsel kvitteres ut med hva som ble gjort samme dag "
+                f"(minst {MIN_DEVIATION_REASON_CHARS} tegn)"
+            ]
+        )
     with transaction.atomic():
         notice.acknowledged_at = timezone.now()
         notice.acknowledged_by = actor
@@ -352,7 +496,7 @@ def acknowledge_notice(*, actor, notice: SafetyNotice, reason: str) -> SafetyNot
             action=Action.UPDATE,
             target=notice,
             municipality=notice.municipality,
-            details={"acknowledged": notice.code},
+            details={"acknowledged": notice.code, "level": notice.level},
         )
     return notice
 

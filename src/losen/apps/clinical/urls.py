@@ -14,6 +14,7 @@ urlpatterns = [
     path("varsel/<uuid:external_id>/", views.notice_acknowledge, name="notice"),
     path("tiltak/<uuid:external_id>/avslutt/", views.plan_item_end, name="plan_item_end"),
     path("tiltak/", views.catalogue, name="catalogue"),
+    path("arbeidsliste/", views.work_list, name="work_list"),
     path("resultater/", views.leader_outcomes, name="leader_outcomes"),
     path("innstillinger/", views.step_policy, name="step_policy"),
 ]

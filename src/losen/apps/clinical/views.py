@@ -18,7 +18,9 @@ from losen.apps.audit.services import record
 from losen.apps.common.locking import save_locked
 from losen.domain.careplan import DEFAULT_MIN_GROUP_SIZE
 from losen.domain.fhir import build_questionnaire_response
-from losen.domain.pathways import severity_suggested_by
+from losen.domain.instruments import Sex
+from losen.domain.pathways import NOTE_OPTIONAL, NOTE_REQUIRED, severity_suggested_by
+from losen.domain.pathways.table import SPECIALIST_LEVELS
 
 from . import queries, services
 from .access import access_clinical_object, access_clinical_person
@@ -36,7 +38,15 @@ from .forms import (
     StepPolicyForm,
     change_field_name,
 )
-from .models import Assessment, ClinicalPolicy, Intervention, Measurement, PlanItem, SafetyNotice
+from .models import (
+    Assessment,
+    ClinicalPolicy,
+    Intervention,
+    Measurement,
+    NoticeLevel,
+    PlanItem,
+    SafetyNotice,
+)
 
 DEFAULT_ASSESSMENT_INSTRUMENTS = ("phq-9", "gad-7", "audit-c")
 
@@ -59,7 +69,8 @@ def assessment_new(request, external_id):
     form = AssessmentForm(
         request.POST or None,
         instrument_ids=instrument_ids,
-        initial={"assessed_on": _today()},
+        initial={"assessed_on": _today(), "sex": _known_sex(person)},
+        person=person,
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -67,8 +78,11 @@ def assessment_new(request, external_id):
                 actor=request.user, person=person, data=form.to_input()
             )
         except services.ClinicalError as error:
+            fields = {"confirmation": "confirmation_reason", "assessed_on": "assessed_on"}
             for problem in error.problems:
-                form.add_error(None, problem)
+                path, _sep, message = problem.partition(": ")
+                field = fields.get(path)
+                form.add_error(field, message if field else problem)
         else:
             messages.success(request, _("Kartleggingen er lagret."))
             return redirect("clinical:assessment", external_id=assessment.external_id)
@@ -133,12 +147,17 @@ def assessment_detail(request, external_id):
             if saved is not None:
                 messages.success(request, _("Valget av hovedforløp er lagret."))
                 return redirect("clinical:assessment", external_id=assessment.external_id)
-    measurements = assessment.measurements.all()
+    measurements = list(assessment.measurements.all())
     severity_hint = None
+    instruments = services.registry()
+    for m in measurements:
+        definition = instruments.get(m.instrument_id)
+        m.levels_used = definition.levels_used(Sex(m.sex) if m.sex else None) if definition else ""
     if measurements:
         severity_hint = severity_suggested_by(
             services.score(m.instrument_id, m.answers, m.sex) for m in measurements
         )
+    notices = ordered_notices(SafetyNotice.objects.filter(assessment=assessment))
     return render(
         request,
         "clinical/assessment_detail.html",
@@ -152,8 +171,32 @@ def assessment_detail(request, external_id):
             "life_areas": _life_area_rows(assessment),
             "choices": choices,
             "latest_choice": latest,
+            "notices": notices,
+            "missing": suggestion.get("missing", []),
+            "confirmations": suggestion.get("confirmations", []),
+            "note_required": NOTE_REQUIRED,
+            "note_optional": NOTE_OPTIONAL,
         },
     )
+
+
+def _known_sex(person) -> str:
+    """The person's sex as the last assessment or measurement recorded it (the person record
+    has none), or empty."""
+    latest = Measurement.objects.filter(person=person).exclude(sex="").order_by("-taken_on").first()
+    return latest.sex if latest else ""
+
+
+def _direction(assessment, pathway: int, specialist: str) -> str:
+    """``same``, ``more`` (more intensive on every point that differs), ``less`` or ``mixed``."""
+    ranks = SPECIALIST_LEVELS
+    up = pathway > assessment.suggested_pathway or ranks.index(specialist) > ranks.index(
+        assessment.suggested_specialist
+    )
+    down = pathway < assessment.suggested_pathway or ranks.index(specialist) < ranks.index(
+        assessment.suggested_specialist
+    )
+    return "mixed" if up and down else "more" if up else "less" if down else "same"
 
 
 def _choice_rows(assessment):
@@ -162,7 +205,13 @@ def _choice_rows(assessment):
     choices = list(assessment.choices.select_related("chosen_by").order_by("chosen_at", "pk"))
     for choice in choices:
         choice.specialist_label = labels.get(choice.specialist, choice.specialist)
+        choice.direction = _direction(assessment, choice.pathway, choice.specialist)
     return choices
+
+
+def ordered_notices(notices):
+    """Most urgent first (akutt, snarlig, rutine), then the oldest first."""
+    return sorted(notices, key=lambda notice: (notice.urgency, notice.raised_at))
 
 
 def _life_area_rows(assessment):
@@ -179,17 +228,25 @@ def measurement_new(request, external_id):
     person = access_clinical_person(request, external_id, purpose="clinical:measurement-new")
     instrument_id = _instrument_ids(request, ("phq-9",))[0]
     form = MeasurementForm(
-        request.POST or None, instrument_id=instrument_id, initial={"taken_on": _today()}
+        request.POST or None,
+        instrument_id=instrument_id,
+        initial={"taken_on": _today(), "sex": _known_sex(person)},
+        person=person,
     )
     if request.method == "POST" and form.is_valid() and form.answered:
-        services.record_measurement(
-            actor=request.user,
-            person=person,
-            answers=form.answered[0],
-            taken_on=form.cleaned_data["taken_on"],
-        )
-        messages.success(request, _("Målingen er lagret."))
-        return redirect("clinical:outcomes", external_id=person.external_id)
+        try:
+            services.record_measurement(
+                actor=request.user,
+                person=person,
+                answers=form.answered[0],
+                taken_on=form.cleaned_data["taken_on"],
+            )
+        except services.ClinicalError as error:
+            for problem in error.problems:
+                form.add_error("taken_on", problem.partition(": ")[2] or problem)
+        else:
+            messages.success(request, _("Målingen er lagret."))
+            return redirect("clinical:outcomes", external_id=person.external_id)
     return render(
         request,
         "clinical/measurement_form.html",
@@ -236,17 +293,59 @@ def measurement_fhir(request, external_id):
 @member_required(Role.KLINIKER)
 def notice_acknowledge(request, external_id):
     notice = access_clinical_object(request, SafetyNotice, external_id, purpose="clinical:notice")
-    form = AcknowledgeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        services.acknowledge_notice(
-            actor=request.user, notice=notice, reason=form.cleaned_data["reason"]
-        )
-        messages.success(request, _("Varselet er kvittert ut."))
-        return redirect("persons:detail", external_id=notice.person.external_id)
+    form = AcknowledgeForm(request.POST or None, acute=notice.is_acute)
+    if request.method == "POST" and notice.acknowledged_at is None and form.is_valid():
+        try:
+            services.acknowledge_notice(
+                actor=request.user, notice=notice, reason=form.cleaned_data["reason"]
+            )
+        except services.ClinicalError as error:
+            for problem in error.problems:
+                form.add_error("reason", problem.partition(": ")[2] or problem)
+        else:
+            messages.success(request, _("Varselet er kvittert ut."))
+            return redirect("persons:detail", external_id=notice.person.external_id)
     return render(
         request,
         "clinical/notice_form.html",
         {"notice": notice, "person": notice.person, "form": form},
+    )
+
+
+@member_required(Role.KLINIKER)
+def work_list(request):
+    """The clinician's work list: open safety notices by urgency, for the persons the
+    clinician has an active care relation to, until each is acknowledged (one audit READ
+    entry names the notices by external id)."""
+    from losen.apps.persons.models import CareRelation
+
+    allowed = CareRelation.objects.active().filter(user=request.user).values("person_id")
+    notices = ordered_notices(
+        SafetyNotice.objects.filter(
+            municipality=request.municipality,
+            acknowledged_at__isnull=True,
+            person_id__in=allowed,
+        ).select_related("person", "assessment")
+    )
+    record(
+        actor=request.user,
+        action=Action.READ,
+        object_type="clinical.safetynotice",
+        municipality=request.municipality,
+        details={
+            "purpose": "clinical:work-list",
+            "count": len(notices),
+            "references": [str(notice.external_id) for notice in notices],
+        },
+    )
+    groups = [
+        (level, label, [notice for notice in notices if notice.level == level])
+        for level, label in NoticeLevel.choices
+    ]
+    return render(
+        request,
+        "clinical/work_list.html",
+        {"groups": groups, "count": len(notices)},
     )
 
 
@@ -309,6 +408,7 @@ def outcomes(request, external_id):
                 chart.trajectory, chart.definition.name, f"forlop-{chart.definition.id}"
             ),
             "rows": list(zip(chart.trajectory.points, chart.measurements, strict=True)),
+            "levels_used": chart.levels_used,
         }
         for chart in queries.charts_for(person)
     ]

@@ -27,3 +27,14 @@ def clinical_sections(context, person):
         "summary": person_summary(person, timezone.localdate()),
         "request": request,
     }
+
+
+#: Designsystemet's colour for each notice level: the most urgent in the danger colour,
+#: «snarlig» in warning, «rutine» in info (data-color on ds-alert and ds-tag).
+NOTICE_COLOURS = {"akutt": "danger", "snarlig": "warning", "rutine": "info"}
+
+
+@register.filter
+def notice_colour(level: str) -> str:
+    """The data-color of a notice level (``info`` for an unknown one)."""
+    return NOTICE_COLOURS.get(level, "info")
