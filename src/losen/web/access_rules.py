@@ -205,6 +205,9 @@ ACCESS_RULES: dict[str, AccessRule] = {
     "clinical:assessment": AccessRule(CLINICIAN, CLINICIAN, CARE, "clinical.Assessment"),
     "clinical:measurement_fhir": AccessRule(CLINICIAN, NO_FORM, CARE, "clinical.Measurement"),
     "clinical:notice": AccessRule(CLINICIAN, CLINICIAN, CARE, "clinical.SafetyNotice"),
+    "clinical:work_list": AccessRule(
+        CLINICIAN, NO_FORM, note="Open safety notices of the clinician's own persons, by urgency."
+    ),
     "clinical:plan_item_end": AccessRule(
         CLINICIAN, CLINICIAN, CARE, "clinical.PlanItem", note="A GET redirects to the plan."
     ),

@@ -28,6 +28,7 @@ NAVIGATION: list[NavItem] = [
     NavItem("persons:list", _("Personer"), frozenset({Role.KLINIKER, Role.SAKSBEHANDLER})),
     NavItem("cases:applications", _("Søknader"), frozenset({Role.SAKSBEHANDLER})),
     NavItem("cases:work_list", _("Arbeidsliste"), frozenset({Role.SAKSBEHANDLER})),
+    NavItem("clinical:work_list", _("Kliniske varsler"), frozenset({Role.KLINIKER})),
     NavItem(
         "priorities:case_list",
         _("Prioriteringssaker"),
