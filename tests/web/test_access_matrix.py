@@ -402,7 +402,12 @@ class World:
 
 
 #: Objects a page can only show when they have some property: a portfolio needs a budget.
-OBJECT_FILTERS = {"priorities:portfolio": Q(budget_nok__isnull=False)}
+OBJECT_FILTERS = {
+    "priorities:portfolio": Q(budget_nok__isnull=False),
+    # The case pages of a reflection; one on a service decision is reached through the decision.
+    "knowledge:reflection": Q(case__isnull=False),
+    "knowledge:reflection_edit": Q(case__isnull=False),
+}
 
 
 # --- The rule, applied to one cell -----------------------------------------------------------

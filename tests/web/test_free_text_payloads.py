@@ -54,13 +54,15 @@ from losen.domain.spreadsheet import FORMULA_STARTS, is_formula_like
 from losen.web.access_rules import ACCESS_RULES, Scope
 from tests.web.test_access_matrix import url_patterns
 
-APPS = ("priorities", "cases", "criteria", "clinical", "insight", "persons")
+APPS = ("priorities", "cases", "criteria", "clinical", "insight", "persons", "knowledge")
 
 #: Fields that hold no text a person types or a file brings: generated, or a code checked
 #: against a closed list before it is stored. They get no payload.
 NOT_FREE_TEXT: dict[str, str] = {
     "priorities.Consultation.token": "an unguessable token Losen generates",
     "priorities.Publication.token": "an unguessable token Losen generates",
+    "knowledge.Example.token": "an unguessable token Losen generates",
+    "knowledge.Example.municipality_number": "a municipality number, checked as four digits",
     "priorities.Alternative.nytte_level": "a level code of the criteria catalogue (a select)",
     "priorities.Alternative.nytte_uncertainty": "an uncertainty code (a select)",
     "priorities.Alternative.alvorlighet_level": "a level code of the criteria catalogue",
