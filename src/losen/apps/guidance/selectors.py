@@ -222,9 +222,10 @@ def deviation_events(municipality) -> list[DeviationEvent]:
                 rec_id, strength, closed_at.astimezone(zone).date(), MUNICIPALITY, group or "annet"
             )
         )
-    strengths = {
-        rec.id: rec.strength for rec in builtin_guidelines()[MENTAL_HEALTH].recommendations
-    }
+    strengths = {rec.id: rec.strength for rec in _pathway_recommendations()}
+    strengths.update(
+        {rec.id: rec.strength for rec in builtin_guidelines()[MENTAL_HEALTH].recommendations}
+    )
     choices = (
         PathwayChoice.objects.filter(municipality=municipality)
         .exclude(deviation_recommendation="")
@@ -248,11 +249,22 @@ def deviations_register(municipality) -> Register:
     return build_register(deviation_events(municipality), order=order)
 
 
+def _pathway_recommendations():
+    """The recommendations the pathway table cites (one of them, the advice on self-harm and
+    suicide, is not one of the guideline's nine)."""
+    from losen.domain.pathways.table import default_table
+
+    return default_table().recommendations
+
+
 def recommendation_titles(municipality) -> dict[str, str]:
-    """Recommendation id to its short title, over every guideline the municipality has."""
-    return {
-        rec.id: rec.title for g in available_guidelines(municipality) for rec in g.recommendations
-    }
+    """Recommendation id to its short title, over every guideline the municipality has, and
+    the other advice a clinical deviation note may cite."""
+    titles = {rec.id: rec.title for rec in _pathway_recommendations()}
+    titles.update(
+        {rec.id: rec.title for g in available_guidelines(municipality) for rec in g.recommendations}
+    )
+    return titles
 
 
 def overdue_actions(municipality, today: dt.date | None = None) -> list[ImprovementAction]:
