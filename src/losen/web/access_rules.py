@@ -464,93 +464,6 @@ ACCESS_RULES: dict[str, AccessRule] = {
         note="A case not yet decided and published shows what is missing.",
     ),
     "knowledge:example_withdraw": AccessRule(None, LEADER, MUNICIPALITY, "knowledge.Example"),
-    # --- Knowledge base, ethics and the example bank (losen.apps.knowledge)
-    "knowledge:method_new": AccessRule(
-        CASE_EDIT, CASE_EDIT, MUNICIPALITY, "priorities.PrioritizationCase"
-    ),
-    "knowledge:method": AccessRule(CASE_READ, NO_FORM, MUNICIPALITY, "knowledge.MethodAssessment"),
-    "knowledge:method_edit": AccessRule(
-        CASE_EDIT, CASE_EDIT, MUNICIPALITY, "knowledge.MethodAssessment"
-    ),
-    "knowledge:reflection_new": AccessRule(
-        CASE_EDIT, CASE_EDIT, MUNICIPALITY, "priorities.PrioritizationCase"
-    ),
-    "knowledge:reflection": AccessRule(
-        CASE_READ, NO_FORM, MUNICIPALITY, "knowledge.EthicsReflection",
-        note="A reflection on a case; one on a service decision gives 404 here.",
-    ),
-    "knowledge:reflection_edit": AccessRule(
-        CASE_EDIT, CASE_EDIT, MUNICIPALITY, "knowledge.EthicsReflection",
-        note="A reflection on a case; one on a service decision gives 404 here.",
-    ),
-    "knowledge:decision_reflections": AccessRule(
-        CASEWORKER, CASEWORKER, CARE, "cases.ServiceDecision", wrong_role=HIDDEN,
-        note="The reflections on one decision (personal data) and the form for a new one.",
-    ),
-    "knowledge:bank": AccessRule(LEADER, LEADER),
-    "knowledge:example_offer": AccessRule(
-        LEADER, LEADER, MUNICIPALITY, "priorities.PrioritizationCase",
-        note="A case not yet decided and published shows what is missing.",
-    ),
-    "knowledge:example_withdraw": AccessRule(None, LEADER, MUNICIPALITY, "knowledge.Example"),
-    # --- Knowledge base, ethics and the example bank (losen.apps.knowledge)
-    "knowledge:method_new": AccessRule(
-        CASE_EDIT, CASE_EDIT, MUNICIPALITY, "priorities.PrioritizationCase"
-    ),
-    "knowledge:method": AccessRule(CASE_READ, NO_FORM, MUNICIPALITY, "knowledge.MethodAssessment"),
-    "knowledge:method_edit": AccessRule(
-        CASE_EDIT, CASE_EDIT, MUNICIPALITY, "knowledge.MethodAssessment"
-    ),
-    "knowledge:reflection_new": AccessRule(
-        CASE_EDIT, CASE_EDIT, MUNICIPALITY, "priorities.PrioritizationCase"
-    ),
-    "knowledge:reflection": AccessRule(
-        CASE_READ, NO_FORM, MUNICIPALITY, "knowledge.EthicsReflection",
-        note="A reflection on a case; one on a service decision gives 404 here.",
-    ),
-    "knowledge:reflection_edit": AccessRule(
-        CASE_EDIT, CASE_EDIT, MUNICIPALITY, "knowledge.EthicsReflection",
-        note="A reflection on a case; one on a service decision gives 404 here.",
-    ),
-    "knowledge:decision_reflections": AccessRule(
-        CASEWORKER, CASEWORKER, CARE, "cases.ServiceDecision", wrong_role=HIDDEN,
-        note="The reflections on one decision (personal data) and the form for a new one.",
-    ),
-    "knowledge:bank": AccessRule(LEADER, LEADER),
-    "knowledge:example_offer": AccessRule(
-        LEADER, LEADER, MUNICIPALITY, "priorities.PrioritizationCase",
-        note="A case not yet decided and published shows what is missing.",
-    ),
-    "knowledge:example_withdraw": AccessRule(None, LEADER, MUNICIPALITY, "knowledge.Example"),
-    # --- Knowledge base, ethics and the example bank (losen.apps.knowledge)
-    "knowledge:method_new": AccessRule(
-        CASE_EDIT, CASE_EDIT, MUNICIPALITY, "priorities.PrioritizationCase"
-    ),
-    "knowledge:method": AccessRule(CASE_READ, NO_FORM, MUNICIPALITY, "knowledge.MethodAssessment"),
-    "knowledge:method_edit": AccessRule(
-        CASE_EDIT, CASE_EDIT, MUNICIPALITY, "knowledge.MethodAssessment"
-    ),
-    "knowledge:reflection_new": AccessRule(
-        CASE_EDIT, CASE_EDIT, MUNICIPALITY, "priorities.PrioritizationCase"
-    ),
-    "knowledge:reflection": AccessRule(
-        CASE_READ, NO_FORM, MUNICIPALITY, "knowledge.EthicsReflection",
-        note="A reflection on a case; one on a service decision gives 404 here.",
-    ),
-    "knowledge:reflection_edit": AccessRule(
-        CASE_EDIT, CASE_EDIT, MUNICIPALITY, "knowledge.EthicsReflection",
-        note="A reflection on a case; one on a service decision gives 404 here.",
-    ),
-    "knowledge:decision_reflections": AccessRule(
-        CASEWORKER, CASEWORKER, CARE, "cases.ServiceDecision", wrong_role=HIDDEN,
-        note="The reflections on one decision (personal data) and the form for a new one.",
-    ),
-    "knowledge:bank": AccessRule(LEADER, LEADER),
-    "knowledge:example_offer": AccessRule(
-        LEADER, LEADER, MUNICIPALITY, "priorities.PrioritizationCase",
-        note="A case not yet decided and published shows what is missing.",
-    ),
-    "knowledge:example_withdraw": AccessRule(None, LEADER, MUNICIPALITY, "knowledge.Example"),
     # --- Public pages (no login): published cases and open consultations
     "public:index": AccessRule(
         ANYONE, NO_FORM, PUBLIC, "accounts.Municipality", note="Found by municipality number."
@@ -564,36 +477,6 @@ ACCESS_RULES: dict[str, AccessRule] = {
     "public_cases:criteria": AccessRule(
         ANYONE, NO_FORM, PUBLIC, "accounts.Municipality",
         note="The allocation criteria in force; found by municipality number; no personal data.",
-    ),
-    "public_examples:list": AccessRule(
-        ANYONE, NO_FORM, note="The example bank; its search is sent by GET."
-    ),
-    "public_examples:detail": AccessRule(
-        ANYONE, NO_FORM, PUBLIC, "knowledge.Example",
-        note="Only an example not withdrawn, of a municipality that takes part.",
-    ),
-    "public_examples:file": AccessRule(
-        ANYONE, NO_FORM, PUBLIC, "knowledge.Example", note="The example file (JSON)."
-    ),
-    "public_examples:list": AccessRule(
-        ANYONE, NO_FORM, note="The example bank; its search is sent by GET."
-    ),
-    "public_examples:detail": AccessRule(
-        ANYONE, NO_FORM, PUBLIC, "knowledge.Example",
-        note="Only an example not withdrawn, of a municipality that takes part.",
-    ),
-    "public_examples:file": AccessRule(
-        ANYONE, NO_FORM, PUBLIC, "knowledge.Example", note="The example file (JSON)."
-    ),
-    "public_examples:list": AccessRule(
-        ANYONE, NO_FORM, note="The example bank; its search is sent by GET."
-    ),
-    "public_examples:detail": AccessRule(
-        ANYONE, NO_FORM, PUBLIC, "knowledge.Example",
-        note="Only an example not withdrawn, of a municipality that takes part.",
-    ),
-    "public_examples:file": AccessRule(
-        ANYONE, NO_FORM, PUBLIC, "knowledge.Example", note="The example file (JSON)."
     ),
     "public_examples:list": AccessRule(
         ANYONE, NO_FORM, note="The example bank; its search is sent by GET."

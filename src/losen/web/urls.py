@@ -19,15 +19,9 @@ urlpatterns = [
     path("vedtak/", include("losen.apps.cases.urls")),
     path("kriterier/", include("losen.apps.criteria.urls")),
     path("kunnskap/", include("losen.apps.knowledge.urls")),
-    path("kunnskap/", include("losen.apps.knowledge.urls")),
     path("veiledere/", include("losen.apps.guidance.urls")),
-    path("kunnskap/", include("losen.apps.knowledge.urls")),
-    path("kunnskap/", include("losen.apps.knowledge.urls")),
     path("apent/", include("losen.apps.priorities.public_urls")),
     path("apent/", include("losen.apps.cases.public_urls")),
-    path("apent/", include("losen.apps.knowledge.public_urls")),
-    path("apent/", include("losen.apps.knowledge.public_urls")),
-    path("apent/", include("losen.apps.knowledge.public_urls")),
     path("apent/", include("losen.apps.knowledge.public_urls")),
 ]
 

@@ -75,9 +75,7 @@ INSTALLED_APPS = [
     "losen.apps.cases",
     "losen.apps.criteria",
     "losen.apps.knowledge",
-    "losen.apps.knowledge",
     "losen.apps.guidance",
-    "losen.apps.knowledge",
     "losen.apps.jobs",
 ]
 
