@@ -130,3 +130,15 @@ def test_a_draft_cannot_be_complained_about(world):
     decision = draft(world, applied)
     text = client_for(world, "saksbehandler").get(_url(decision)).content.decode()
     assert "Et utkast kan ikke påklages" in text
+
+
+def test_the_complaint_page_says_the_decision_date_and_the_deadline(world):
+    from losen.apps.cases import services
+
+    decision = issued(world)
+    page = client_for(world, "saksbehandler").get(_url(decision)).content.decode()
+    deadline = services.complaint_deadline(decision)
+    assert (
+        f"Vedtaket ble fattet {decision.decided_at:%-d.%-m.%Y}. "
+        f"Klagefristen er {deadline:%-d.%-m.%Y}." in page
+    )

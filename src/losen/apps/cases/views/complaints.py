@@ -130,5 +130,6 @@ def complaint(request, external_id):
             "step_forms": list(forms.items()),
             "forms": list(forms.values()),
             "complaints": decision.complaints.all(),
+            "deadline": services.complaint_deadline(decision),
         },
     )
