@@ -419,6 +419,8 @@ def expected(rule: AccessRule, method: str, who: Identity, target: Target | None
     if allowed is None:
         return set(DENIALS)  # not served: 405, or the access check's denial first
     tolerate = {NOT_ALLOWED} if method == "POST" and rule.post is Who.NO_FORM else set()
+    if allowed is Who.SYSTEM:
+        return {LOGIN}  # no identity of the walk carries the system's token: 401 for all
     if not may(rule, method, who.roles, authenticated=who.user is not None):
         if who.user is None:
             return {LOGIN} | tolerate
@@ -451,7 +453,8 @@ def classify(response) -> str:
         if location.path == resolve_url(settings.LOGIN_URL) and "next" in parse_qs(location.query):
             return LOGIN
         return OK
-    return {403: FORBIDDEN, 404: NOT_FOUND, 405: NOT_ALLOWED}.get(status, OK)
+    # 401: the machine interfaces' «log in first» (FHIR, CDS Hooks), in place of the redirect.
+    return {401: LOGIN, 403: FORBIDDEN, 404: NOT_FOUND, 405: NOT_ALLOWED}.get(status, OK)
 
 
 def _ask(client: Client, method: str, url: str, data: dict | None = None):
@@ -631,6 +634,8 @@ def _assert_matrix_is_complete(covered):
             if allowed is not Who.ANYONE:
                 need.add("anonym")
                 need.add("rolle-mangler")  # a user without a role at least
+            if allowed is Who.SYSTEM:
+                need = {"anonym", "rolle-mangler"}  # nobody in the walk has the token
             missing = need - covered[(name, method)]
             if missing:
                 gaps.append(f"{method} {name}: ikke prøvd {sorted(missing)}")

@@ -21,6 +21,9 @@ What a denial looks like is the same everywhere (OWASP ASVS 4.0.3 V4.1.1, V4.1.3
   user has no active care relation to (tjenstlig behov, pasientjournalloven § 16 and
   helsepersonelloven § 21 a) gets 404, the same answer for all three, so nobody can learn that
   an id exists;
+* the machine interfaces (the FHIR endpoint under ``/fhir/``, the CDS Hooks service under
+  ``/cds-services``) answer an anonymous caller, or one without a valid token, with 401
+  instead of the redirect, and their errors as JSON (an OperationOutcome for FHIR);
 * a method the page does not serve gets 405, or one of the denials above when the access check
   runs first; it never does anything.
 
@@ -34,6 +37,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from losen.apps.accounts.models import Role
+from losen.domain.instruments import builtin_definitions
 
 
 class Who(StrEnum):
@@ -46,6 +50,9 @@ class Who(StrEnum):
     #: The page has no form: a POST is answered as a GET would be (for the same user, to the
     #: same object) or with 405, and writes nothing.
     NO_FORM = "no-form"
+    #: Another system that proves itself with a signed token (the EHR's JWT on a CDS Hooks
+    #: call), never a session: every logged-in or anonymous browser gets 401.
+    SYSTEM = "system"
 
 
 class Scope(StrEnum):
@@ -140,6 +147,7 @@ CRITERIA_EDIT = _roles(Role.LEDER, Role.ADMIN)
 CATALOGUE = _roles(Role.KLINIKER, Role.LEDER, Role.ANALYTIKER)
 
 ANYONE, MEMBERS, NO_FORM = Who.ANYONE, Who.MEMBERS, Who.NO_FORM
+SYSTEM = Who.SYSTEM
 #: The caseworker's pages: the wrong role gets 404, as another municipality does.
 HIDDEN = Denial.NOT_FOUND
 MUNICIPALITY, SHARED, CARE, PUBLIC = (
@@ -489,6 +497,31 @@ ACCESS_RULES: dict[str, AccessRule] = {
         ANYONE, NO_FORM, PUBLIC, "knowledge.Example", note="The example file (JSON)."
     ),
     # --- Login through the municipality's identity provider (when configured)
+    # --- FHIR R4, read only (losen.apps.interop.fhir; docs/reference/fhir.md)
+    "fhir:metadata": AccessRule(ANYONE, None, note="The CapabilityStatement."),
+    "fhir:questionnaire_search": AccessRule(MEMBERS, None),
+    **{
+        f"fhir:questionnaire_{definition.id}": AccessRule(
+            MEMBERS, None, note="One instrument's Questionnaire (a URL per instrument)."
+        )
+        for definition in builtin_definitions()
+    },
+    "fhir:plandefinition_search": AccessRule(MEMBERS, None),
+    "fhir:plandefinition": AccessRule(MEMBERS, None, note="The pathway table."),
+    "fhir:questionnaireresponse_search": AccessRule(
+        CLINICIAN, None, note="By patient identifier; a person not in care gives an empty Bundle."
+    ),
+    "fhir:questionnaireresponse": AccessRule(CLINICIAN, None, CARE, "clinical.Measurement"),
+    "fhir:observation_search": AccessRule(
+        CLINICIAN, None, note="By patient identifier; a person not in care gives an empty Bundle."
+    ),
+    "fhir:observation": AccessRule(CLINICIAN, None, CARE, "clinical.Measurement"),
+    # --- CDS Hooks (losen.apps.interop.cds; docs/reference/cds-hooks.md)
+    "cds:discovery": AccessRule(ANYONE, None),
+    "cds:patient_view": AccessRule(
+        None, SYSTEM, note="The EHR's JWT; the mapped clinician's care relation decides."
+    ),
+    "cds:feedback": AccessRule(None, SYSTEM, note="The EHR's JWT; only cards it was given."),
     "oidc_authentication_callback": AccessRule(ANYONE, None, only_with_setting="OIDC_ENABLED"),
     "oidc_authentication_init": AccessRule(ANYONE, None, only_with_setting="OIDC_ENABLED"),
     "oidc_logout": AccessRule(ANYONE, ANYONE, only_with_setting="OIDC_ENABLED"),
@@ -511,6 +544,8 @@ def may(rule: AccessRule, method: str, roles: frozenset[str], *, authenticated: 
         return False
     if allowed is Who.ANYONE:
         return True
+    if allowed is Who.SYSTEM:
+        return False  # a session never passes; only the system's own token does
     if not authenticated or not roles:
         return False
     if allowed is Who.MEMBERS:

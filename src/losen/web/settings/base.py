@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "losen.apps.knowledge",
     "losen.apps.guidance",
     "losen.apps.jobs",
+    "losen.apps.interop",
 ]
 
 MIDDLEWARE = [
