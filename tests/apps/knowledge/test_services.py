@@ -260,3 +260,14 @@ def test_an_imported_example_naming_a_person_here_is_refused(demo):
         services.import_example(actor=None, data=json.dumps(document), source="f.json")
     assert "personopplysninger" in str(refused.value)
     assert Example.objects.count() == before
+
+
+def test_the_demo_can_be_reset(demo):
+    """The imported example belongs to no municipality: a second load replaces it."""
+    from losen.apps.demo.services import load_demo
+
+    load_demo(password=demo["password"])
+    assert Example.objects.filter(origin=Origin.IMPORTED).count() == 1
+    assert Example.objects.filter(origin=Origin.LOCAL, unpublished_at__isnull=True).count() == 1
+    assert MethodAssessment.objects.count() == 1
+    assert EthicsReflection.objects.count() == 1

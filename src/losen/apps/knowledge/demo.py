@@ -5,12 +5,21 @@ imported from another (invented) installation. Everything is invented."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 from losen.apps.priorities.models import PrioritizationCase
 
 from . import services
-from .models import Advice, Certainty, EthicsReflection, MethodAssessment, ServiceArea
+from .models import (
+    Advice,
+    Certainty,
+    EthicsReflection,
+    Example,
+    MethodAssessment,
+    Origin,
+    ServiceArea,
+)
 
 DEMO_FILE = Path(__file__).with_name("demo_example.json")
 
@@ -128,6 +137,10 @@ def build_demo(context) -> None:
             "faste brukere fra ytre sone."
         ),
     )
+    # The imported example belongs to no municipality here, so resetting the demo does not
+    # delete it with Fjordvik: the previous demo's copy goes first.
+    demo_id = json.loads(DEMO_FILE.read_text(encoding="utf-8"))["example"]["id"]
+    Example.objects.filter(source_id=demo_id, origin=Origin.IMPORTED).delete()
     services.import_example(actor=None, data=DEMO_FILE.read_bytes(), source=DEMO_FILE.name)
     context.summary.append(
         "Kunnskap og etikk: 1 mini-metodevurdering, 1 etisk refleksjon, 2 eksempler i "
