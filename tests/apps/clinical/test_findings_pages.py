@@ -219,3 +219,18 @@ def test_a_routine_notice_uses_the_info_colour(demo, client_for, person):
     ).content.decode()
     assert 'losen-notice--rutine" data-color="info"' in html
     assert "Rutine: følg opp ved neste kontakt" in html
+
+
+def test_the_demo_shows_findings_and_every_notice_level_but_acute(demo, client_for):
+    """Demo persons in drug follow-up have DUDIT 27 (a «snarlig» notice, the finding in their
+    suggestion's inputs); those in housing follow-up an AUDIT with a recent injury («rutine»)."""
+    notices = SafetyNotice.objects.filter(municipality=demo["fjordvik"])
+    levels = dict(notices.values_list("code", "level").distinct())
+    assert levels["probable-dependence"] == "snarlig"
+    assert levels["recent-injury"] == "rutine"
+    dependent = notices.filter(code="probable-dependence").first()
+    assessment = dependent.measurement.assessment
+    assert assessment.pathway_inputs["findings"]["substance"] == "probable-dependence"
+    html = client_for("kliniker").get(_page(assessment)).content.decode()
+    assert "Sikkerhetsvarsler fra denne kartleggingen" in html
+    assert "DUDIT 25 eller mer" in html

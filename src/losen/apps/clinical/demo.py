@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from losen.apps.demo.services import FAMILY_NAMES, GIVEN_NAMES, DemoContext
 from losen.apps.persons.models import CareRelation, Person
+from losen.domain.pathways import findings_input
 
 from .models import (
     Assessment,
@@ -97,6 +98,14 @@ PROFILES = [
     ),
 ]
 
+#: Substance-use screens at the first assessment, by the profile's catalogue codes: DUDIT 27
+#: for a man in drug follow-up (probable dependence, a «snarlig» notice), AUDIT with item 9 at
+#: 4 in the housing follow-up (recent injury, a «rutine» notice; no sex given, so WHO's zones).
+SCREENS = {
+    "rusoppfolging": ("dudit", (4, 4, 4, 4, 4, 4, 1, 0, 2, 0, 0), "male"),
+    "bolig": ("audit", (2, 2, 1, 0, 0, 0, 0, 0, 4, 2), ""),
+}
+
 PERSON_COUNT = 40
 WEEKS_BETWEEN = 3
 
@@ -169,12 +178,18 @@ def build_demo(context: DemoContext) -> None:
             weeks=WEEKS_BETWEEN * (len(phq_series) - 1) + rng.randint(0, 2)
         )
         risk = {name: risks.get(name, "none") for name in ("suicide", "violence", "overdose")}
+        screens = [
+            (score(instrument, answers, sex), sex)
+            for code, (instrument, answers, sex) in SCREENS.items()
+            if code in codes
+        ]
         table_inputs = {
             **inputs,
             "trend": "stable",
             "newly_arisen": inputs["expected_duration"] == "short",
             "first_contact": index % 3 == 0,
             "risk": risk,
+            "findings": findings_input([result for result, _ in screens]),
         }
         suggestion = suggestion_for(table_inputs)
         assessment = Assessment(
@@ -234,6 +249,38 @@ def build_demo(context: DemoContext) -> None:
             )
             for code, message, recommendation, level in risk_notices(suggestion)
         )
+        for result, sex in screens:
+            screened = Measurement(
+                municipality=fjordvik,
+                person=person,
+                recorded_by=kliniker,
+                instrument_id=result.instrument,
+                instrument_version=result.version,
+                taken_on=started,
+                sex=sex,
+                answers=list(result.answers),
+                total=result.total,
+                band=result.band.code,
+                band_label=result.band.label,
+                positive_screen=result.positive_screen,
+                flags=[flag.to_dict() for flag in result.flags],
+            )
+            measurements.append((True, assessment, screened))
+            notices.extend(
+                (
+                    assessment,
+                    SafetyNotice(
+                        municipality=fjordvik,
+                        person=person,
+                        measurement=screened,
+                        code=flag.code,
+                        level=flag.level,
+                        item=flag.item,
+                        message=flag.message,
+                    ),
+                )
+                for flag in result.flags
+            )
         for definition, series in ((phq9, phq_series), (gad7, gad_series)):
             for step, base in enumerate(series):
                 total = max(0, min(definition.max_total, base + shift))
