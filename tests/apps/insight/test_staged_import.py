@@ -91,15 +91,21 @@ def test_an_import_killed_while_publishing_is_finished_by_the_next(monkeypatch):
     assert _import(_csv("1")).created == ROWS
     monkeypatch.setattr(services, "PUBLISH_CHUNK", 100)
 
-    def publish_killed(*args, **kwargs):
-        raise _Killed
+    real_chunk = services._publish_chunk
+    chunks = []
 
-    monkeypatch.setattr(services, "_publish", publish_killed)
+    def publish_killed(*args, **kwargs):
+        chunks.append(1)
+        if len(chunks) > 1:
+            raise _Killed  # after the deciding transaction and one chunk of 100 keys
+        real_chunk(*args, **kwargs)
+
+    monkeypatch.setattr(services, "_publish_chunk", publish_killed)
     with pytest.raises(_Killed):
         _import(_csv("2"))
     monkeypatch.undo()
 
-    # Decided: audited, 100 keys published by the deciding transaction, the rest staged. Every
+    # Decided: audited, 100 keys published, the rest staged. Every
     # key has one current row all the while.
     batch = ImportBatch.objects.get(state=BatchState.PUBLISHING)
     # Its process is dead: a process of this machine that has ended.

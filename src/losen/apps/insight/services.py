@@ -14,6 +14,7 @@ import contextlib
 import datetime as dt
 import hashlib
 import json
+import logging
 import operator
 import os
 import socket
@@ -739,22 +740,23 @@ def _one_transaction_steps(
 #    (a SIGKILL, a power cut) are cleaned up first: see :func:`_recover`.
 # 2. Diff. The current rows are read outside any write transaction (WAL: a read waits for no
 #    one); no other import of these tables can change them while the claim stands.
-# 3. Stage. The new rows are written ``STAGE_CHUNK`` at a time, each chunk its own transaction
-#    (tens of milliseconds), with ``is_current`` false and no ``superseded_at``: readers ask
-#    for current rows (:func:`visible_rows`) or closed ones (:func:`history_of`), so they see
-#    none of them. Between two chunks the import sleeps ``STAGE_PAUSE_S``, long enough for the
-#    writers that queued behind the chunk to take the lock (SQLite would otherwise hand it
-#    straight back to the import, which asks again at once).
+# 3. Stage. The new rows are written at most ``STAGE_CHUNK`` at a time, each chunk its own
+#    transaction of about ``TRANSACTION_TARGET_S`` at most (:class:`_ChunkSize`), with
+#    ``is_current`` false and no ``superseded_at``: readers ask for current rows
+#    (:func:`visible_rows`) or closed ones (:func:`history_of`), so they see none of them.
+#    Between two chunks the import sleeps ``STAGE_PAUSE_S``, long enough for the writers that
+#    queued behind the chunk to take the lock (SQLite would otherwise hand it straight back
+#    to the import, which asks again at once).
 # 4. Publish. One transaction marks the batch ``PUBLISHING`` and writes its audit entry: from
 #    here on the import is decided. Then the replaced rows are closed and the new ones made
-#    current ``PUBLISH_CHUNK`` keys at a time, each chunk a short transaction that does both
-#    for the same keys, so every key always has exactly one current row. A small import
-#    (at most ``PUBLISH_CHUNK`` rows to write: the web import's files) is published in that
-#    same first transaction, batch complete included, so readers see it whole at once. A
-#    large one becomes visible key by key over its publishing (a few seconds for a national
-#    table; ordered by table, contents code and region, so one figure's time series changes
-#    at once); that is the price of never holding the lock long. The last transaction marks
-#    the batch ``COMPLETE``.
+#    current, at most ``PUBLISH_CHUNK`` keys at a time, each chunk a short transaction that
+#    does both for the same keys, so every key always has exactly one current row. A small
+#    import (at most ``PUBLISH_CHUNK`` rows to write: the web import's files, as a rule) is
+#    published in the deciding transaction itself, batch complete included, so readers see
+#    it whole at once. A large one becomes visible key by key over its publishing (seconds
+#    to a minute for a national table; ordered by table, contents code and region, so one
+#    figure's time series changes at once); that is the price of never holding the lock
+#    long. The last transaction marks the batch ``COMPLETE``.
 #
 # A process killed while staging leaves rows no reader sees and a batch no list shows; one
 # killed while publishing leaves a decided import half published. Either is found by the next
@@ -762,16 +764,37 @@ def _one_transaction_steps(
 # decided are deleted, a decided one is published to the end. A backup leaves out staging
 # batches and their rows (:mod:`losen.apps.operations.backup`).
 
-#: Rows written by one staging transaction (about 50-100 ms on a two-core machine).
+#: The most rows written by one staging transaction (fewer on a busy machine: see
+#: :class:`_ChunkSize`).
 STAGE_CHUNK = 2000
-#: Keys published by one transaction (a replaced row closed and its successor made current).
-PUBLISH_CHUNK = 2000
+#: The most keys published by one transaction (a replaced row closed and its successor made
+#: current; about twice the work of a staged row).
+PUBLISH_CHUNK = 1000
+#: Seconds one of the import's transactions should hold SQLite's write lock at most.
+TRANSACTION_TARGET_S = 0.2
 #: Seconds the import sleeps between two of its transactions, so that writers waiting for
 #: SQLite's lock get it.
 STAGE_PAUSE_S = 0.02
 #: Seconds without a heartbeat after which an unfinished batch counts as abandoned even when
 #: its owner seems alive (another machine, a hung process). The owner beats at every chunk.
 IMPORT_STALE_S = 120.0
+
+
+#: Rows to write from which an import logs how long its transactions held SQLite's lock.
+LOG_LOCK_TIMES_AFTER = 10_000
+
+logger = logging.getLogger(__name__)
+
+
+@contextlib.contextmanager
+def _write_transaction(times: list[float] | None = None) -> Iterator[None]:
+    """``transaction.atomic()``, adding to *times* how long it held the write lock (from its
+    ``BEGIN IMMEDIATE``, which has the lock when it returns, to its commit)."""
+    with transaction.atomic():
+        began = time.perf_counter()
+        yield
+    if times is not None:
+        times.append(time.perf_counter() - began)
 
 
 class _ClaimLost(Exception):
@@ -956,18 +979,46 @@ def _publish_chunk(pairs: Sequence[tuple[int | None, int]], now: dt.datetime) ->
         )
 
 
-def _publish(batch: ImportBatch, pairs: Sequence[tuple[int | None, int]], now: dt.datetime) -> None:
-    """Make a decided batch's staged rows current, ``PUBLISH_CHUNK`` keys per short
-    transaction, and mark it ``COMPLETE`` with the last one."""
-    chunks = [pairs[start : start + PUBLISH_CHUNK] for start in range(0, len(pairs), PUBLISH_CHUNK)]
-    for number, chunk in enumerate(chunks or [[]]):
-        if number:
-            time.sleep(STAGE_PAUSE_S)
-        with transaction.atomic():
+class _ChunkSize:
+    """How many rows the next short transaction takes: at most *largest*, halved (down to a
+    sixteenth) while a transaction holds the lock longer than ``TRANSACTION_TARGET_S``, and
+    grown back while it holds it less than half of that. On a busy machine a transaction of
+    the same rows takes several times as long; this keeps the lock's hold near the target."""
+
+    def __init__(self, largest: int) -> None:
+        self.largest = self.size = largest
+        self.smallest = max(1, largest // 16)
+
+    def took(self, seconds: float) -> None:
+        if seconds > TRANSACTION_TARGET_S:
+            self.size = max(self.smallest, self.size // 2)
+        elif seconds < TRANSACTION_TARGET_S / 2:
+            self.size = min(self.largest, self.size * 2)
+
+
+def _publish(
+    batch: ImportBatch,
+    pairs: Sequence[tuple[int | None, int]],
+    now: dt.datetime,
+    times: list[float] | None = None,
+) -> None:
+    """Make a decided batch's staged rows current, at most ``PUBLISH_CHUNK`` keys per short
+    transaction (see :class:`_ChunkSize`), and mark it ``COMPLETE`` with the last one."""
+    times = [] if times is None else times
+    size = _ChunkSize(PUBLISH_CHUNK)
+    start = 0
+    while True:
+        chunk = pairs[start : start + size.size]
+        start += len(chunk)
+        with _write_transaction(times):
             _beat(batch)
             _publish_chunk(chunk, now)
-            if number >= len(chunks) - 1:
+            if start >= len(pairs):
                 _mark_complete(batch)
+        if start >= len(pairs):
+            return
+        size.took(times[-1])
+        time.sleep(STAGE_PAUSE_S)
 
 
 def _mark_complete(batch: ImportBatch) -> None:
@@ -1034,11 +1085,18 @@ def _staged_write_steps(
             first_ordinal = batch.pk * ORDINAL_STRIDE
             row_values = _row_maker(batch, municipality, now, with_ids=True, current=False)
             # (sort key for publishing, id of the replaced row or None, new id)
-            published: list[tuple[tuple[str, ...], int | None, int]] = []
+            ordered: list[tuple[tuple[str, ...], int | None, int]] = []
             written = 0
-            for start in range(0, len(to_write), STAGE_CHUNK):
-                chunk = to_write[start : start + STAGE_CHUNK]
-                with transaction.atomic():
+            # How long each transaction held the lock: staging, deciding, publishing.
+            staged: list[float] = []
+            deciding: list[float] = []
+            published: list[float] = []
+            size = _ChunkSize(STAGE_CHUNK)
+            start = 0
+            while start < len(to_write):
+                chunk = to_write[start : start + size.size]
+                start += len(chunk)
+                with _write_transaction(staged):
                     _beat(batch)
                     ids = _new_ids(len(chunk))
                     with _row_writer(with_ids=True) as write:
@@ -1057,18 +1115,20 @@ def _staged_write_steps(
                 for i, (_digest, position, _ordinal, replaces) in enumerate(chunk):
                     obs = observations[position]
                     order = (obs.table, obs.contents_code, obs.region_code, obs.period)
-                    published.append((order, replaces, ids[i]))
+                    ordered.append((order, replaces, ids[i]))
                 written += len(chunk)
+                size.took(staged[-1])
                 yield Progress("lagrer", unchanged + written, total)
                 time.sleep(STAGE_PAUSE_S)
-            published.sort(key=operator.itemgetter(0))
-            pairs = [(old, new) for _order, old, new in published]
-            del published
+            ordered.sort(key=operator.itemgetter(0))
+            pairs = [(old, new) for _order, old, new in ordered]
+            del ordered
             batch.created_count, batch.revised_count = created, revised
             batch.unchanged_count = unchanged
-            # The decision: the batch is PUBLISHING and audited, with the first keys published
-            # (all of them, and the batch complete, when they fit one transaction).
-            with transaction.atomic():
+            # The decision: the batch is PUBLISHING and audited; when its keys fit one
+            # transaction, they are published in it too and the batch is complete at once.
+            whole = len(pairs) <= PUBLISH_CHUNK
+            with _write_transaction(deciding):
                 _beat(batch)
                 ImportBatch.objects.filter(pk=batch.pk).update(
                     state=BatchState.PUBLISHING,
@@ -1077,13 +1137,25 @@ def _staged_write_steps(
                     unchanged_count=unchanged,
                 )
                 _record_import(actor, batch, municipality, data_format, sha256, tables)
-                _publish_chunk(pairs[:PUBLISH_CHUNK], now)
-                if len(pairs) <= PUBLISH_CHUNK:
+                if whole:
+                    _publish_chunk(pairs, now)
                     _mark_complete(batch)
             decided = True
-            if len(pairs) > PUBLISH_CHUNK:
+            if not whole:
                 time.sleep(STAGE_PAUSE_S)
-                _publish(batch, pairs[PUBLISH_CHUNK:], now)
+                _publish(batch, pairs, now, published)
+            if len(pairs) >= LOG_LOCK_TIMES_AFTER:
+                logger.info(
+                    "import %s: %s rows staged in %s transactions (longest %.0f ms), "
+                    "decided in %.0f ms, published in %s (longest %.0f ms)",
+                    batch.pk,
+                    len(pairs),
+                    len(staged),
+                    1000 * max(staged),
+                    1000 * deciding[0],
+                    len(published),
+                    1000 * max(published or [0]),
+                )
     except _ClaimLost:
         return _busy_outcome(data_format, tables, total)
     except BaseException:
