@@ -497,6 +497,11 @@ ACCESS_RULES: dict[str, AccessRule] = {
         ANYONE, NO_FORM, PUBLIC, "knowledge.Example", note="The example file (JSON)."
     ),
     # --- Login through the municipality's identity provider (when configured)
+    # --- Losen beside the EHR (losen.apps.interop)
+    "interop:fhir_import": AccessRule(
+        CLINICIAN, CLINICIAN, CARE, "persons.Person",
+        note="A QuestionnaireResponse from an EHR into the person's measurements.",
+    ),
     # --- FHIR R4, read only (losen.apps.interop.fhir; docs/reference/fhir.md)
     "fhir:metadata": AccessRule(ANYONE, None, note="The CapabilityStatement."),
     "fhir:questionnaire_search": AccessRule(MEMBERS, None),

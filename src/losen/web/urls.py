@@ -20,6 +20,7 @@ urlpatterns = [
     path("kriterier/", include("losen.apps.criteria.urls")),
     path("kunnskap/", include("losen.apps.knowledge.urls")),
     path("veiledere/", include("losen.apps.guidance.urls")),
+    path("samhandling/", include("losen.apps.interop.urls")),
     path("fhir/", include("losen.apps.interop.fhir_urls")),
     path("cds-services", include("losen.apps.interop.cds_urls")),
     path("apent/", include("losen.apps.priorities.public_urls")),
