@@ -8,54 +8,114 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0002_rate_window'),
-        ('persons', '0003_national_id'),
+        ("accounts", "0002_rate_window"),
+        ("persons", "0003_national_id"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='IssuedCard',
+            name="IssuedCard",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uuid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('service', models.CharField(max_length=64)),
-                ('kind', models.CharField(choices=[('assessment', 'assessment'), ('pathway', 'pathway'), ('notice', 'notice'), ('measurements', 'measurements'), ('review', 'review')], max_length=20)),
-                ('issuer', models.CharField(max_length=255)),
-                ('hook_instance', models.CharField(max_length=64)),
-                ('issued_at', models.DateTimeField(auto_now_add=True)),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='accounts.municipality')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='persons.person')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("uuid", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("service", models.CharField(max_length=64)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("assessment", "assessment"),
+                            ("pathway", "pathway"),
+                            ("notice", "notice"),
+                            ("measurements", "measurements"),
+                            ("review", "review"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("issuer", models.CharField(max_length=255)),
+                ("hook_instance", models.CharField(max_length=64)),
+                ("issued_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, to="accounts.municipality"
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="persons.person",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='CardFeedback',
+            name="CardFeedback",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('outcome', models.CharField(choices=[('accepted', 'accepted'), ('overridden', 'overridden')], max_length=20)),
-                ('outcome_at', models.DateTimeField()),
-                ('accepted_suggestions', models.JSONField(default=list)),
-                ('override_reason', models.JSONField(default=dict)),
-                ('received_at', models.DateTimeField(auto_now_add=True)),
-                ('card', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='feedback', to='interop.issuedcard')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[("accepted", "accepted"), ("overridden", "overridden")],
+                        max_length=20,
+                    ),
+                ),
+                ("outcome_at", models.DateTimeField()),
+                ("accepted_suggestions", models.JSONField(default=list)),
+                ("override_reason", models.JSONField(default=dict)),
+                ("received_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "card",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="feedback",
+                        to="interop.issuedcard",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='UsedToken',
+            name="UsedToken",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('issuer', models.CharField(max_length=255)),
-                ('jti', models.CharField(max_length=255)),
-                ('expires_at', models.DateTimeField(db_index=True)),
-                ('used_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("issuer", models.CharField(max_length=255)),
+                ("jti", models.CharField(max_length=255)),
+                ("expires_at", models.DateTimeField(db_index=True)),
+                ("used_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('issuer', 'jti'), name='interop_unique_jti')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("issuer", "jti"), name="interop_unique_jti")
+                ],
             },
         ),
     ]
