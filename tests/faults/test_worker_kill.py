@@ -4,10 +4,10 @@ and the job then runs again from its stored file and succeeds.
 Each engine gets a migrated database of its own (SQLite in a temporary directory, a throwaway
 PostgreSQL database), the database queue (django-tasks-db) and the file cache for progress, as
 the embedded default runs. The import is a national JSON-stat table large enough to take a few
-seconds to store; the worker is killed once the job's progress says it is storing rows, that is
-inside the import's transaction. After the kill no observation or batch of it is visible, the
-job shows as interrupted (its heartbeat ends) and can be retried, and a second worker imports
-the whole file.
+seconds to store; the worker is killed once the job's progress says it is storing rows (inside
+the import's transaction on PostgreSQL, among the short transactions that stage it on SQLite).
+After the kill no observation or batch of it is visible, the job shows as interrupted (its
+heartbeat ends) and can be retried, and a second worker imports the whole file.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 Each task takes a job's id (:mod:`losen.apps.jobs`) and nothing else: the uploaded file is read
 from the job row, never passed through the queue (whose arguments end up in its logs and, with
 RQ, in Redis). The import itself is :func:`.services.import_file` / ``import_observations``,
-atomic as those are: a worker killed half-way leaves nothing stored, and the job can be run
+whole or not at all as those are: a worker killed half-way leaves nothing readers see, and the job can be run
 again (:func:`losen.apps.jobs.services.retry`).
 
 ``fetch_national_statistics`` is the nightly schedule's task (``LOSEN_SCHEDULE`` in the
