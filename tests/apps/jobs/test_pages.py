@@ -139,3 +139,24 @@ def test_only_leaders_and_analysts_of_the_municipality_see_its_jobs(world):
     assert Client().get(reverse("insight:import_job", args=[own.external_id])).status_code == 302
     other_kind = _job(world["bergen"], kind="something.else")
     assert _page(world["analyst"], other_kind)[0].status_code == 404
+
+
+def test_an_upload_the_queue_cannot_take_is_kept_and_can_be_tried_again(world, monkeypatch):
+    from django_tasks.backends.immediate import ImmediateBackend
+
+    real_enqueue = ImmediateBackend.enqueue
+
+    def unreachable(self, task, args, kwargs):
+        raise ConnectionError("the queue is down")
+
+    monkeypatch.setattr(ImmediateBackend, "enqueue", unreachable)
+    response = world["analyst"].post(reverse("insight:imports"), {"file": _upload()})
+    assert response.status_code == 303
+    job = Job.objects.get()
+    assert job.state == JobState.FAILED and job.data == FILE
+    page = world["analyst"].get(response["Location"]).content.decode()
+    assert "Importen stoppet med en feil; ingenting er lagret." in page and "Prøv igjen" in page
+    monkeypatch.setattr(ImmediateBackend, "enqueue", real_enqueue)
+    world["analyst"].post(reverse("insight:import_job_retry", args=[job.external_id]))
+    job.refresh_from_db()
+    assert job.state == JobState.DONE and job.attempts == 2

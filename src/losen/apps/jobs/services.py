@@ -65,9 +65,18 @@ def _enqueue(job: Job) -> None:
         {},
         None,
     )
-    result = task.enqueue(str(job.external_id))
-    # An immediate backend (tests, a development set-up) has run the task already.
-    Job.objects.filter(pk=job.pk).update(task_id=str(result.id))
+    try:
+        result = task.enqueue(str(job.external_id))
+    except Exception as error:
+        # The queue cannot be reached (Redis down, say): the job is stored and shows as failed,
+        # so it can be tried again from its page once the queue is back.
+        logger.warning("job %s could not be queued: %s", job.external_id, type(error).__name__)
+        Job.objects.filter(pk=job.pk).update(
+            state=JobState.FAILED, outcome={"error": "NotQueued"}, finished_at=timezone.now()
+        )
+    else:
+        # An immediate backend (tests, a development set-up) has run the task already.
+        Job.objects.filter(pk=job.pk).update(task_id=str(result.id))
     job.refresh_from_db()
 
 
