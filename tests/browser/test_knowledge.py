@@ -10,6 +10,7 @@ import pytest
 
 from losen.apps.cases.models import ServiceDecision
 from losen.apps.knowledge.models import EthicsReflection, Example, MethodAssessment
+from losen.apps.priorities import services
 from losen.apps.priorities.models import PrioritizationCase
 
 from .conftest import axe_violations, login
@@ -28,9 +29,13 @@ def test_the_leader_writes_the_knowledge_base_and_offers_a_case(demo_live, page)
     login(page, base, "leder")
 
     page.goto(f"{base}/prioritering/{case.external_id}/")
+    _checked(page, "case page")
     section = page.get_by_role("region", name="Kunnskapsgrunnlag og etikk")
     section.get_by_role("link", name="Ny mini-metodevurdering").click()
     _checked(page, "method form")
+    page.get_by_role("button", name="Lagre").click()  # empty: every required part is named
+    assert "Skjemaet har feil" in page.locator("main").inner_text()
+    _checked(page, "method form with errors")
     page.get_by_label("Metoden eller tiltaket").fill("Mestringskurs i grupper")
     for label, text in (
         ("Populasjon (P)", "Voksne med lettere depresjon"),
@@ -80,6 +85,13 @@ def test_the_leader_writes_the_knowledge_base_and_offers_a_case(demo_live, page)
     page.wait_for_url(re.compile(r"/apent/eksempelbank/"))
     _checked(page, "public example")
     assert Example.objects.filter(case=day, unpublished_at__isnull=True).count() == 1
+
+    # The decision basis of the case shows both, in tables axe reads too.
+    basis = services.create_basis(actor=case.created_by, case=case, detail="full")
+    page.goto(f"{base}/prioritering/grunnlag/{basis.external_id}/")
+    main = page.locator("main").inner_text()
+    assert "Mestringskurs i grupper" in main and "Bør de sykeste gå foran de mange?" in main
+    _checked(page, "decision basis")
 
     # A case that is not decided says what is missing.
     page.goto(f"{base}/kunnskap/sak/{case.external_id}/eksempelbank/")
