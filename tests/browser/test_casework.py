@@ -45,11 +45,15 @@ SHOTS = os.environ.get("LOSEN_SCREENSHOTS")
 
 
 def _check(page, name: str) -> None:
-    """No serious or critical axe violation at each width; a screenshot when asked for."""
+    """No serious or critical axe violation and no sideways scrolling at each width; a
+    screenshot when asked for."""
     for width in WIDTHS:
         page.set_viewport_size({"width": width, "height": 900})
         violations = axe_violations(page)
         assert violations == [], f"{name} at {width} px: {violations}"
+        # Nothing wider than the screen (no sideways scrolling of the whole page).
+        wide = page.evaluate("() => document.documentElement.scrollWidth")
+        assert wide <= width, f"{name} at {width} px is {wide} px wide"
         if SHOTS:
             Path(SHOTS).mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(Path(SHOTS) / f"{name}-{width}.png"), full_page=True)
@@ -337,6 +341,9 @@ def test_every_casework_page_has_no_serious_axe_violation_at_both_widths(demo_li
         ("foreloepig-svar", f"/vedtak/soknad/{owed.external_id}/forelopig-svar/"),
         ("soknad-med-foreloepig-svar", f"/vedtak/soknad/{replied.external_id}/"),
         ("utkast-i-demo", f"/vedtak/{draft.external_id}/utkast/"),
+        ("fatt-vedtak-i-demo", f"/vedtak/{draft.external_id}/fatt/"),
+        ("vurdering-i-demo", f"/vedtak/soknad/{draft.application.external_id}/vurdering/"),
+        ("personer", "/personer/"),
         ("vedtak-avslag", f"/vedtak/{refused.external_id}/"),
         ("klage-avgjort", f"/vedtak/{refused.external_id}/klage/"),
         ("vedtak-delvis", f"/vedtak/{partial.external_id}/"),
