@@ -522,10 +522,8 @@ def parse_definition(raw: object, origin: str) -> InstrumentDefinition:
     screen = _screen(top["screen"], min_total, max_total, problems) if "screen" in top else None
     change = _change(top["change"], min_total, max_total, problems) if "change" in top else None
     safety_rules = _safety_rules(top.get("safety_rules"), items, min_total, max_total, problems)
-    fallback = (
-        (bool(bands)
-        and bool(bands_by_sex))
-        or (screen is not None and screen.cutoff is not None and bool(screen.cutoff_by_sex))
+    fallback = (bool(bands) and bool(bands_by_sex)) or (
+        screen is not None and screen.cutoff is not None and bool(screen.cutoff_by_sex)
     )
     if fallback and not levels_without_sex:
         problems.add(
