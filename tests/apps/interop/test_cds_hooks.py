@@ -24,6 +24,8 @@ from losen.apps.clinical.services import InstrumentAnswers
 from losen.apps.interop.models import CardFeedback, IssuedCard
 from losen.domain.fhir import FNR_SYSTEM
 
+from .conftest import make_person, valid_number
+
 pytestmark = pytest.mark.django_db
 
 EHR = "https://ehr.fjordvik.example/cds-client"
@@ -249,13 +251,19 @@ def test_a_replayed_jti_is_refused(client, trusted, keys, person):
 def test_an_unmapped_user_or_a_person_out_of_care_gets_no_cards(
     demo, client, trusted, keys, person
 ):
-    body = hook_request(person, user="Practitioner/unknown")
-    assert call(client, body, token(keys, aud=service_url())).json() == {"cards": []}
-    trusted.LOSEN_CDS_ISSUERS[EHR]["users"]["Practitioner/nabo"] = "kliniker-2"
-    if "kliniker-2" in demo["users"]:
-        body = hook_request(person, user="Practitioner/nabo")
-        assert call(client, body, token(keys, aud=service_url())).json() == {"cards": []}
+    users = trusted.LOSEN_CDS_ISSUERS[EHR]["users"]
+    users["Practitioner/leder"] = "leder"  # a role without person data
+    users["Practitioner/nabo"] = "nabo-kliniker"  # a clinician of another municipality
+    count = AuditEntry.objects.count()
+    for user in ("Practitioner/unknown", "Practitioner/leder", "Practitioner/nabo"):
+        body = hook_request(person, user=user)
+        response = call(client, body, token(keys, aud=service_url()))
+        assert response.json() == {"cards": []}, user
+    other = make_person(demo, national=valid_number(start=500), clinician="nabo-kliniker")
+    response = call(client, hook_request(other), token(keys, aud=service_url()))
+    assert response.json() == {"cards": []}  # a Fjordvik person, but not in kliniker's care
     assert not IssuedCard.objects.exists()
+    assert AuditEntry.objects.count() == count
 
 
 def test_feedback_records_what_the_clinician_did(client, trusted, keys, person):
