@@ -187,3 +187,15 @@ def test_errors_are_operation_outcomes(demo, client, client_for, person):
     assert _get(client, reverse("fhir:questionnaire_search"), 401)["resourceType"] == (
         "OperationOutcome"
     )
+
+
+def test_the_persons_access_log_names_the_reads_by_the_ehr(demo, client_for, person):
+    from losen.apps.persons.innsyn import innsyn_rows
+
+    _measure(demo, person)
+    token = f"{FNR_SYSTEM}|{person.national_id}"
+    _get(
+        client_for("kliniker"), reverse("fhir:observation_search") + f"?patient.identifier={token}"
+    )
+    whats = [row.what for row in innsyn_rows(person)]
+    assert any("skårene lest av et journalsystem (FHIR)" in what for what in whats), whats

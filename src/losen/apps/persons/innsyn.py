@@ -59,6 +59,12 @@ def _purpose_label(purpose: str) -> str:
         "clinical:notice": _("et varsel"),
         "clinical:plan": _("tiltaksplanen"),
         "clinical:outcomes": _("resultatene av tiltak"),
+        "fhir:questionnaireresponse": _("en måling lest av et journalsystem (FHIR)"),
+        "fhir:questionnaireresponse-search": _("målingene lest av et journalsystem (FHIR)"),
+        "fhir:observation": _("en skår lest av et journalsystem (FHIR)"),
+        "fhir:observation-search": _("skårene lest av et journalsystem (FHIR)"),
+        "cds:patient-view": _("oppsummering vist i journalsystemet (CDS Hooks)"),
+        "interop:fhir-import": _("innlesing av en måling fra journalsystemet (FHIR)"),
         "innsyn": _("denne innsynsrapporten"),
     }
     if purpose in labels:
