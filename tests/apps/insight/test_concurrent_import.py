@@ -1,11 +1,13 @@
 """Two imports of the same table at once: one is stored, the other waits or is refused clearly.
 
-The first import is held inside its transaction (its progress callback blocks once it has
-written its rows) while a second import of the same table starts in another thread, with its
-own database connection. On PostgreSQL the second finds the table's import lock taken
-(an advisory lock per scope and table); on SQLite it waits for the database's write lock. Either
-way it never fails with ``UniqueViolation`` or ``database is locked``: it waits, and then finds
-the figures stored, or says that another import of the table is running and stores nothing.
+The first import is held while it writes (its progress callback blocks once it has written
+its rows: inside its transaction on PostgreSQL, between two of its short transactions on
+SQLite) while a second import of the same table starts in another thread, with its own
+database connection. On PostgreSQL the second finds the table's import lock taken (an advisory
+lock per scope and table); on SQLite it finds the first one's unfinished batch claiming the
+table (``services._claim``). Either way it never fails with ``UniqueViolation`` or ``database
+is locked``: it waits, and then finds the figures stored, or says that another import of the
+table is running and stores nothing.
 """
 
 from __future__ import annotations
@@ -83,7 +85,7 @@ def _run(first_data: bytes, second_data: bytes, *, release_after_s: float | None
 def test_the_second_import_is_refused_clearly_when_the_first_runs_too_long(monkeypatch):
     monkeypatch.setattr(services, "IMPORT_LOCK_WAIT_S", 0.6)
     if connection.vendor == "sqlite":
-        # SQLite's busy timeout (the settings' "timeout") is what bounds the wait there.
+        # A short busy timeout too, should a write lock be what the second import waits for.
         monkeypatch.setitem(connection.settings_dict["OPTIONS"], "timeout", 1)
     first, second = _run(_csv("1"), _csv("2"), release_after_s=None)
     assert first.ok and first.created == ROWS

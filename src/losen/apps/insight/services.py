@@ -753,10 +753,10 @@ def _one_transaction_steps(
 #    does both for the same keys, so every key always has exactly one current row. A small
 #    import (at most ``PUBLISH_CHUNK`` rows to write: the web import's files, as a rule) is
 #    published in the deciding transaction itself, batch complete included, so readers see
-#    it whole at once. A large one becomes visible key by key over its publishing (seconds
-#    to a minute for a national table; ordered by table, contents code and region, so one
-#    figure's time series changes at once); that is the price of never holding the lock
-#    long. The last transaction marks the batch ``COMPLETE``.
+#    it whole at once. A large one becomes visible key by key over its publishing (a minute
+#    or more for a national table on a busy machine, in the order of the key hashes, so in
+#    no order a reader would recognise); that is the price of never holding the lock long.
+#    The last transaction marks the batch ``COMPLETE``.
 #
 # A process killed while staging leaves rows no reader sees and a batch no list shows; one
 # killed while publishing leaves a decided import half published. Either is found by the next
@@ -1085,7 +1085,11 @@ def _staged_write_steps(
             first_ordinal = batch.pk * ORDINAL_STRIDE
             row_values = _row_maker(batch, municipality, now, with_ids=True, current=False)
             # (sort key for publishing, id of the replaced row or None, new id)
-            ordered: list[tuple[tuple[str, ...], int | None, int]] = []
+            # (id of the replaced row or None, new id), in key order like the rows: publishing
+            # then walks the key indexes, the old rows (an earlier import wrote them in key
+            # order too) and the new ones each from one end to the other, instead of touching
+            # a page at random for each key.
+            pairs: list[tuple[int | None, int]] = []
             written = 0
             # How long each transaction held the lock: staging, deciding, publishing.
             staged: list[float] = []
@@ -1112,17 +1116,11 @@ def _staged_write_steps(
                                 for i, (digest, position, ordinal, replaces) in enumerate(chunk)
                             ]
                         )
-                for i, (_digest, position, _ordinal, replaces) in enumerate(chunk):
-                    obs = observations[position]
-                    order = (obs.table, obs.contents_code, obs.region_code, obs.period)
-                    ordered.append((order, replaces, ids[i]))
+                pairs.extend((item[3], ids[i]) for i, item in enumerate(chunk))
                 written += len(chunk)
                 size.took(staged[-1])
                 yield Progress("lagrer", unchanged + written, total)
                 time.sleep(STAGE_PAUSE_S)
-            ordered.sort(key=operator.itemgetter(0))
-            pairs = [(old, new) for _order, old, new in ordered]
-            del ordered
             batch.created_count, batch.revised_count = created, revised
             batch.unchanged_count = unchanged
             # The decision: the batch is PUBLISHING and audited; when its keys fit one
