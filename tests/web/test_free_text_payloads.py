@@ -24,9 +24,9 @@ What must hold (OWASP ASVS 4.0.3 V5.3.1 to V5.3.3, output encoded for where it g
   none of: a gap of this walk, stated); a new field in none fails the test, and so does a
   listed field that a page shows after all (take it out) or that no longer exists.
 
-No XLSX export carries a free-text field: the only XLSX Losen writes is the import template
-(fixed headers and a note); the writer's formula handling is tested in
-``tests/domain/test_spreadsheet.py``.
+* XLSX: every cell holding a payload is a string cell (never a formula) and, when it begins
+  like a formula, carries Excel's ``quotePrefix`` style (the writer is tested on its own in
+  ``tests/domain/test_spreadsheet.py``).
 """
 
 from __future__ import annotations
@@ -54,7 +54,16 @@ from losen.domain.spreadsheet import FORMULA_STARTS, is_formula_like
 from losen.web.access_rules import ACCESS_RULES, Scope
 from tests.web.test_access_matrix import url_patterns
 
-APPS = ("priorities", "cases", "criteria", "clinical", "insight", "persons", "knowledge")
+APPS = (
+    "priorities",
+    "cases",
+    "criteria",
+    "clinical",
+    "insight",
+    "persons",
+    "knowledge",
+    "guidance",
+)
 
 #: Fields that hold no text a person types or a file brings: generated, or a code checked
 #: against a closed list before it is stored. They get no payload.
@@ -99,6 +108,14 @@ NOT_FREE_TEXT: dict[str, str] = {
     "insight.IndicatorAttachment.target_type": "the model name of what the figure is on",
     "insight.IndicatorAttachment.target_id": "the id of what the figure is on",
     "persons.Person.national_id": "an identity number (11 digits, checked)",
+    "guidance.SelfAssessment.guideline_version": "the version of a validated guideline file",
+    "guidance.PointAssessment.recommendation_id": "an id of a validated guideline file",
+    "guidance.PointAssessment.point_id": "an id of a validated guideline file",
+    "guidance.PointAssessment.strength": "skal, bør or kan, checked when the file is loaded",
+    "guidance.ImprovementAction.recommendation_id": "an id chosen from the guideline's list",
+    "guidance.ImprovementAction.guideline_id": "a guideline id chosen from the list",
+    "guidance.LocalGuideline.guideline_id": "a slug, checked when the local file is loaded",
+    "insight.ImportBatch.owner": "which process stages the import, set by Losen",
 }
 
 #: Free-text fields that no page, public page or export shows back (the walk checks that this
@@ -113,11 +130,11 @@ NOT_SHOWN: dict[str, str] = {
 #: none of, so this walk does not reach them (their own page tests do). A field listed here
 #: that the walk comes to show fails the test: take it out of the list.
 NOT_REACHED: dict[str, str] = {
+    "guidance.LocalGuideline.title": "a local file loaded by command; the demo has none",
     "cases.Application.representative_name": "shown when a representative is set; none is",
     "cases.Application.representative_contact": "shown when a representative is set; none is",
     "cases.CaseworkSettings.complaint_to": "copied into a decision when it is drafted",
     "cases.ServiceDecision.like_case_reason": "shown when a decision departs from like cases",
-    "clinical.PathwayChoice.deviation_reason": "shown for a choice that departs from the advice",
     "clinical.SafetyNotice.acknowledgement": "shown once a notice is acknowledged; none is",
     "criteria.LevelDescription.label": "the demo has no level descriptions of its own",
     "criteria.LevelDescription.description": "the demo has no level descriptions of its own",
@@ -381,6 +398,27 @@ class Findings:
                         self.problems.append(f"{where}: {name} has markup: {element.tag}")
                 self.saw(where, "".join(root.itertext()))
 
+    def xlsx(self, where: str, data: bytes) -> None:
+        from openpyxl import load_workbook
+
+        self.kinds["XLSX"] += 1
+        book = load_workbook(io.BytesIO(data), read_only=False)
+        for sheet in book.worksheets:
+            for row in sheet.iter_rows():
+                for cell in row:
+                    if not isinstance(cell.value, str) or not MARKER.search(cell.value):
+                        continue
+                    self.saw(where, cell.value)
+                    if cell.data_type != "s":
+                        self.problems.append(
+                            f"{where}: XLSX cell {sheet.title}!{cell.coordinate} is a formula"
+                        )
+                    elif is_formula_like(cell.value) and not cell.quotePrefix:
+                        self.problems.append(
+                            f"{where}: XLSX cell {sheet.title}!{cell.coordinate} begins like a "
+                            "formula without quotePrefix"
+                        )
+
     def json(self, where: str, text: str) -> None:
         self.kinds["JSON"] += 1
         try:
@@ -393,7 +431,9 @@ class Findings:
 def _read(findings: Findings, where: str, response) -> None:
     if response.status_code in (301, 302, 404):
         return
-    assert response.status_code == 200, (where, response.status_code)
+    # A FHIR search without its required parameter answers 400 with an OperationOutcome.
+    fhir_refusal = response.status_code == 400 and "fhir+json" in response.get("Content-Type", "")
+    assert response.status_code == 200 or fhir_refusal, (where, response.status_code)
     body = (
         b"".join(response.streaming_content)
         if getattr(response, "streaming", False)
@@ -403,6 +443,8 @@ def _read(findings: Findings, where: str, response) -> None:
     kind = response.get("Content-Type", "")
     if "wordprocessingml" in kind:
         findings.docx(where, body)
+    elif "spreadsheetml" in kind:
+        findings.xlsx(where, body)
     elif "csv" in kind:
         findings.csv(where, body.decode("utf-8"))
     elif "json" in kind:
@@ -450,8 +492,10 @@ def test_payloads_in_every_free_text_field_stay_inert_everywhere_they_are_shown(
     assert not findings.problems, "\n".join(findings.problems[:40])
     shown = {fields[i] for i in findings.shown if i in fields}
     listed_but_shown = sorted((set(NOT_SHOWN) | set(NOT_REACHED)) & shown)
+    where_shown = {fields[i]: sorted(findings.shown[i])[:3] for i in findings.shown if i in fields}
     assert not listed_but_shown, (
-        f"listed as not shown or not reached, but shown: {listed_but_shown}; take them out"
+        f"listed as not shown or not reached, but shown: {listed_but_shown} "
+        f"(on {[where_shown[name] for name in listed_but_shown]}); take them out"
     )
     unseen = sorted(set(fields.values()) - shown - set(NOT_SHOWN) - set(NOT_REACHED))
     counts = {name: _rows(name, fjordvik) for name in unseen}
