@@ -331,6 +331,6 @@ def public_file(request, token):
     body = json.dumps(services.export_document(example), ensure_ascii=False, indent=2)
     response = HttpResponse(body + "\n", content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = (
-        f'attachment; filename="eksempel-{example.municipality_number}-{example.pk}.json"'
+        f'attachment; filename="eksempel-{example.municipality_number}-{example.token[:8]}.json"'
     )
     return response
