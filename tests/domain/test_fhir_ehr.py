@@ -127,3 +127,31 @@ def test_a_response_that_does_not_fit_lists_every_problem():
     assert not any("mangler" in line for line in lines)  # items 1 and 2 are named already
     with pytest.raises(InputError, match="resourceType"):
         fhir.read_questionnaire_response(definition, {"resourceType": "Observation"})
+
+
+def _loinc_check_digit(number: str) -> int:
+    """LOINC's mod-10 check digit (LOINC Users' Guide, «Calculating Mod 10 check digits»)."""
+    reversed_digits = number[::-1]
+    odd = reversed_digits[0::2][::-1]  # 1st, 3rd, ... from the right
+    even = reversed_digits[1::2][::-1]
+    total = sum(int(c) for c in even + str(int(odd) * 2))
+    return (10 - total % 10) % 10
+
+
+@pytest.mark.parametrize("code", ["44249-1", "44261-6", "69737-5", "70274-6", "72109-2"])
+def test_the_check_digit_rule_accepts_known_loinc_codes(code):
+    number, digit = code.split("-")
+    assert _loinc_check_digit(number) == int(digit)
+
+
+def test_the_check_digit_rule_catches_a_mistyped_code():
+    assert _loinc_check_digit("72110") != 5
+
+
+def test_every_loinc_code_has_a_valid_check_digit():
+    from losen.domain.fhir import LOINC
+
+    for instrument, codes in LOINC.items():
+        for code in (codes.panel, codes.total):
+            number, digit = code.split("-")
+            assert _loinc_check_digit(number) == int(digit), (instrument, code)

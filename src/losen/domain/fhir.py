@@ -86,7 +86,7 @@ LOINC: dict[str, LoincCodes] = {
         checked=True,
     ),
     "audit": LoincCodes(
-        "72110-5",
+        "72110-0",
         "Alcohol Use Disorder Identification Test [AUDIT]",
         "75624-7",
         "Total score [AUDIT]",
