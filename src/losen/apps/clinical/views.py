@@ -316,7 +316,7 @@ def notice_acknowledge(request, external_id):
 def work_list(request):
     """The clinician's work list: open safety notices by urgency, for the persons the
     clinician has an active care relation to, until each is acknowledged (one audit READ
-    entry names the notices by external id)."""
+    entry names the notices and their persons by external id)."""
     from losen.apps.persons.models import CareRelation
 
     allowed = CareRelation.objects.active().filter(user=request.user).values("person_id")
@@ -336,6 +336,8 @@ def work_list(request):
             "purpose": "clinical:work-list",
             "count": len(notices),
             "references": [str(notice.external_id) for notice in notices],
+            # The page names each notice's person: the entry names them too (by external id).
+            "persons": sorted({str(notice.person.external_id) for notice in notices}),
         },
     )
     groups = [
