@@ -49,9 +49,17 @@ def snapshot() -> dict:
         if model._meta.proxy or not model._meta.managed:
             continue
         manager = model._base_manager
+        # The highest id, where ids are numbers (PostgreSQL has no max() of a UUID).
+        numbered = model._meta.pk.get_internal_type() in {
+            "AutoField",
+            "BigAutoField",
+            "SmallAutoField",
+            "IntegerField",
+            "BigIntegerField",
+        }
         tables[model._meta.db_table] = [
             manager.count(),
-            manager.aggregate(top=Max("pk"))["top"],
+            manager.aggregate(top=Max("pk"))["top"] if numbered else None,
         ]
     from losen.apps.audit.services import verify_chain
     from losen.apps.insight.models import BatchState, ImportBatch, StoredObservation
