@@ -22,7 +22,7 @@ urlpatterns = [
     path("veiledere/", include("losen.apps.guidance.urls")),
     path("samhandling/", include("losen.apps.interop.urls")),
     path("fhir/", include("losen.apps.interop.fhir_urls")),
-    path("cds-services", include("losen.apps.interop.cds_urls")),
+    path("", include("losen.apps.interop.cds_urls")),
     path("apent/", include("losen.apps.priorities.public_urls")),
     path("apent/", include("losen.apps.cases.public_urls")),
     path("apent/", include("losen.apps.knowledge.public_urls")),

@@ -3,8 +3,8 @@
 Each task takes a job's id (:mod:`losen.apps.jobs`) and nothing else: the uploaded file is read
 from the job row, never passed through the queue (whose arguments end up in its logs and, with
 RQ, in Redis). The import itself is :func:`.services.import_file` / ``import_observations``,
-whole or not at all as those are: a worker killed half-way leaves nothing readers see, and the job can be run
-again (:func:`losen.apps.jobs.services.retry`).
+whole or not at all as those are: a worker killed half-way leaves nothing readers see, and the
+job can be run again (:func:`losen.apps.jobs.services.retry`).
 
 ``fetch_national_statistics`` is the nightly schedule's task (``LOSEN_SCHEDULE`` in the
 settings): it starts one ``fetch_table`` job per table of ``LOSEN_NIGHTLY_FETCH``, so each
