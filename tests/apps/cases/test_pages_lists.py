@@ -158,3 +158,24 @@ def test_the_waiting_list_names_the_place_above_by_its_reference(world):
     text = page.content.decode()
     assert f"Står etter {urgent.reference}, som har høyere hastegrad" in text
     assert str(urgent.external_id) not in text and str(later.external_id) not in text
+
+
+def test_the_waiting_list_words_urgency_and_severity_in_the_active_language(world):
+    """The table's urgency and severity cells follow the language, as the reasons beside them."""
+    from django.utils import translation
+
+    from losen.apps.cases.models import ServiceDecision
+
+    decision = issued(world)  # urgency «innen uker»
+    ServiceDecision.objects.filter(pk=decision.pk).update(
+        waiting_since=today() - dt.timedelta(days=10)
+    )
+    client = client_for(world, "leder")
+    url = reverse("cases:waiting_list")
+    norwegian = client.get(url, {"tjeneste": "praktisk-bistand"}).content.decode()
+    assert "<td>innen uker</td>" in norwegian
+    with translation.override("en"):
+        client.cookies["django_language"] = "en"
+        english = client.get(url, {"tjeneste": "praktisk-bistand"}).content.decode()
+    assert "<td>innen uker</td>" not in english
+    assert "<td>within weeks</td>" in english

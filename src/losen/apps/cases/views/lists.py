@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from losen.apps.accounts.models import Role
+from losen.apps.criteria import wording
 
 from .. import selectors
 from ..access import is_caseworker, waiting_list_for_user, work_list_for_user
@@ -92,8 +93,9 @@ def waiting_list(request):
             "decision": p.decision,
             "waiting_since": p.decision.waiting_since,
             "days": p.days_waited,
-            "urgency": p.urgency,
-            "severity": p.severity,
+            # The labels in the active language, as the reasons beside them word them.
+            "urgency": wording.level("hastegrad", p.urgency),
+            "severity": wording.level("alvorlighet", p.severity),
             "reasons": [say_with_references(f, references) for f in p.reasons],
         }
         for p in places
