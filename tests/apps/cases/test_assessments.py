@@ -185,3 +185,23 @@ def test_a_draft_follows_the_new_version_and_keeps_its_texts(world):
     assert decision.facts == "Egne fakta." and decision.lock_version == version + 1
     entry = AuditEntry.objects.get(action=Action.CREATE, object_id=str(second.external_id))
     assert entry.details["draft"] == str(decision.external_id)
+
+
+def test_the_service_refuses_a_save_based_on_an_older_version(world):
+    from django.core.exceptions import ValidationError
+
+    from losen.apps.cases.models import ServiceAssessment
+
+    from .pages import application, assess
+
+    app = application(world)
+    applied = app.services.get()
+    assess(world, applied, based_on=0)
+    assess(world, applied, based_on=1, urgency="akutt")
+    with pytest.raises(ValidationError) as refused:
+        assess(world, applied, based_on=1)
+    (error,) = refused.value.error_dict["__all__"]
+    assert error.code == "stale" and "versjon 2" in error.message
+    assert ServiceAssessment.objects.filter(applied_service=applied).count() == 2
+    with pytest.raises(ValidationError):
+        assess(world, applied, based_on=0)  # opened before the first version existed

@@ -152,3 +152,31 @@ def test_the_page_is_grouped_with_a_table_of_contents_and_asks_what_matters_once
         assert form.count(item.text) == 1
     # The parts of the combined assessment are folded away until one is used.
     assert '<details class="prio-parts">' in form
+
+
+def test_a_save_on_an_older_version_is_refused_and_names_what_changed(world):
+    """Two caseworkers open version 1; the first saves version 2; the second's save is refused
+    with the version, who saved it and the changed parts named, and nothing is saved. Saved
+    again from the refusal, the second caseworker's values become version 3."""
+    criteria = _criteria(world)
+    app = application(world)
+    applied = app.services.get()
+    client = client_for(world, "saksbehandler")
+    url = reverse("cases:assessment", kwargs={"external_id": app.external_id})
+    url = f"{url}?tjeneste=praktisk-bistand"
+    assert client.post(url, _valid(criteria)).status_code == 302
+    page = client.get(url).content.decode()
+    assert 'name="based_on" value="1"' in page
+    first_reader = _valid(criteria, based_on="1", urgency="akutt")
+    second_reader = _valid(criteria, based_on="1", what_matters="Å komme ut i hagen.")
+    assert client.post(url, first_reader).status_code == 302
+    refused = client.post(url, second_reader)
+    text = refused.content.decode()
+    assert refused.status_code == 200
+    assert "versjon 2" in text and "Ingenting er lagret" in text and "hastegrad" in text
+    assert ServiceAssessment.objects.filter(applied_service=applied).count() == 2
+    assert 'name="based_on" value="2"' in text  # the next save is on the version now shown
+    again = client.post(url, _valid(criteria, based_on="2", what_matters="Å komme ut i hagen."))
+    assert again.status_code == 302
+    newest = ServiceAssessment.objects.filter(applied_service=applied).latest("version")
+    assert newest.version == 3 and newest.what_matters == "Å komme ut i hagen."

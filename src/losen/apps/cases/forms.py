@@ -484,11 +484,15 @@ class AssessmentForm(forms.Form):
         ),
     )
 
+    #: The version the form was opened on (0: none yet); a save on an older one is refused.
+    based_on = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+
     def __init__(self, *args, variables, criteria=None, stored=None, **kwargs):
         """*variables*: the function variables (objects with ``code`` and ``label``);
         *criteria*: the allocation criteria in force (or None); *stored*: the current
         assessment version, whose values fill the form."""
         super().__init__(*args, **kwargs)
+        self.fields["based_on"].initial = stored.version if stored is not None else 0
         self.variables = list(variables)
         self.criterion_items = list(criteria.items.all()) if criteria is not None else []
         for variable in self.variables:
@@ -592,7 +596,14 @@ class AssessmentForm(forms.Form):
             "right_basis": data["right_basis"],
             "alternatives": data.get("alternatives") or "",
             "checks": self.checks(),
+            "based_on": data.get("based_on"),
         }
+
+    def rebase(self, version: int) -> None:
+        """After a refusal for a newer version: the next save is based on *version* (the
+        caseworker has now been told what changed)."""
+        self.data = self.data.copy()
+        self.data[self.add_prefix("based_on")] = str(version)
 
 
 HOURS_ERRORS = {

@@ -13,10 +13,10 @@ the alternatives considered, and each of the municipality's allocation criteria 
 
 from __future__ import annotations
 
-from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from losen.apps.audit.models import Action
@@ -102,6 +102,53 @@ def _follow_in_draft(decision, assessment: ServiceAssessment):
     return decision
 
 
+#: The parts of an assessment a refusal for a newer version compares, in the page's order.
+COMPARED_FIELDS = (
+    "function",
+    "what_matters",
+    "user_view",
+    "combined",
+    "urgency",
+    "necessary_help",
+    "necessary_help_reasoning",
+    "forsvarlighet",
+    "right_basis",
+    "alternatives",
+)
+
+
+def _stale_message(applied_service: AppliedService, based_on: int, newest: int) -> str:
+    """Why a save based on version *based_on* is refused: *newest* is saved, by whom, when and
+    with which parts changed (field names only: the values are on the page already)."""
+    rows = {
+        row.version: row
+        for row in ServiceAssessment.objects.filter(
+            applied_service=applied_service, version__in=[based_on, newest]
+        ).select_related("assessed_by")
+    }
+    latest = rows[newest]
+    before = rows.get(based_on)
+    changed = [
+        str(ServiceAssessment._meta.get_field(name).verbose_name)
+        for name in COMPARED_FIELDS
+        if before is None or getattr(before, name) != getattr(latest, name)
+    ]
+    user = latest.assessed_by
+    who = (user.get_full_name() or user.get_username()) if user else _("en annen bruker")
+    return _(
+        "Noen andre har lagret vurderingen som versjon %(n)s (%(who)s, %(when)s) etter at du "
+        "åpnet den. Ingenting er lagret. Endret i den versjonen: %(fields)s. Se over det som er "
+        "lagret (historikken nederst), og lagre igjen det du vil beholde."
+    ) % {
+        "n": newest,
+        "who": who,
+        "when": formats.date_format(
+            timezone.localtime(latest.assessed_at), "SHORT_DATETIME_FORMAT"
+        ),
+        "fields": ", ".join(changed) or _("ingenting i skjemaets felt"),
+    }
+
+
 def save_assessment(
     *,
     actor,
@@ -117,8 +164,14 @@ def save_assessment(
     right_basis: str,
     alternatives: str,
     checks: list[tuple[int, str, str]],
+    based_on: int | None = None,
 ) -> ServiceAssessment:
     """Save the next version of *applied_service*'s assessment; never changes an older one.
+
+    *based_on* is the version the caseworker's form was opened on (0 for none yet). When
+    someone else saved a newer version meanwhile, nothing is saved and the refusal names that
+    version, who saved it and which parts of it changed (code ``stale``), so the caseworker
+    sees what changed before saving again; ``None`` skips the check (imports, the demo).
 
     The criteria checked are the version in force on the day the application was received
     (today when none was in force then); every criterion of it needs a check (met or not, and
@@ -189,12 +242,16 @@ def save_assessment(
                 )
         raise_if(errors)
 
-        version = (
+        newest = (
             ServiceAssessment.objects.filter(applied_service=applied_service).aggregate(
                 newest=Max("version")
             )["newest"]
             or 0
-        ) + 1
+        )
+        if based_on is not None and based_on != newest:
+            stale = ValidationError(_stale_message(applied_service, based_on, newest), code="stale")
+            raise ValidationError({NON_FIELD_ERRORS: [stale]})
+        version = newest + 1
         assessment = ServiceAssessment.objects.create(
             applied_service=applied_service,
             version=version,

@@ -7,7 +7,7 @@ and the municipality's allocation criteria in force; every save is a new version
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -55,6 +55,11 @@ def assessment(request, external_id):
                 )
             except ValidationError as error:
                 add_service_errors(error, form, combined)
+                if any(
+                    e.code == "stale"
+                    for e in getattr(error, "error_dict", {}).get(NON_FIELD_ERRORS, [])
+                ):
+                    form.rebase(applied.current_assessment.version)
             else:
                 messages.success(
                     request,
