@@ -1,4 +1,4 @@
-"""Issue 15, lines 1–3 through the services and the pages: instrument findings reach the
+"""Through the services and the pages: instrument findings reach the
 suggestion, «ikke vurdert» is named as missing, dates are checked, the assessment's result
 page shows its own flags, notices carry a level with its colour and words, acute ones need a
 reason, and open notices stay on the clinician's work list until acknowledged."""

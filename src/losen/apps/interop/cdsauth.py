@@ -16,7 +16,7 @@ Losen accepts it only when all of this holds:
 
 Each refusal raises :class:`TokenRefused` with a short reason in English (the caller is a
 system; the reason is also what the log says). The check is in a function of its own, so that
-the FHIR endpoint can take the same tokens later (issue 19, line 1).
+the FHIR endpoint can take the same tokens later.
 """
 
 from __future__ import annotations

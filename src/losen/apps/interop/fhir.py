@@ -4,7 +4,7 @@ Every view goes through :func:`fhir_api`, which answers as a FHIR server does: J
 ``application/fhir+json``, every error an OperationOutcome (401 without login, 403 for a role
 that gives no access, 404 for what does not exist or is not the user's to see, 405 for a method
 other than GET). Who the caller is comes from :func:`authenticate`, today the session; an API
-token (issue 19, line 1) is one more branch there, and the views do not change.
+token is one more branch there, and the views do not change.
 
 Person data (QuestionnaireResponse, Observation) follows the rule of the pages: a clinician
 (``kliniker``) in the municipality with an active care relation to the person, through
@@ -58,7 +58,7 @@ def outcome(status: int, code: str, message: str) -> HttpResponse:
 
 
 def authenticate(request):
-    """The caller, or ``None``: the session's user today (a token later, issue 19 line 1)."""
+    """The caller, or ``None``: the session's user today (an API token later)."""
     user = getattr(request, "user", None)
     return user if user is not None and user.is_authenticated else None
 
