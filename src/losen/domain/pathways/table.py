@@ -459,30 +459,54 @@ def _rules(
     return tuple(rules)
 
 
+def _entries(raw: object, key: str, problems: list[str]):
+    """(where, entry) for each object of the list *raw* under *key*, with a problem for a
+    value that is not a list and for each entry that is not an object."""
+    if raw is None:
+        return
+    if not isinstance(raw, list):
+        problems.append(f"{key}: skal være en liste")
+        return
+    for index, entry in enumerate(raw):
+        where = f"{key}[{index}]"
+        if not isinstance(entry, Mapping):
+            problems.append(f"{where}: skal være et objekt")
+            continue
+        yield where, entry
+
+
+def _entry_id(entry: Mapping, where: str, problems: list[str]) -> str:
+    """The entry's ``id``: required, capitals, digits and hyphens."""
+    entry_id = _text(entry, "id", f"{where}.", problems)
+    if entry_id and not _RULE_ID.match(entry_id):
+        problems.append(f"{where}.id: store bokstaver, sifre og bindestrek")
+    return entry_id
+
+
+def _entry_recommendation(
+    entry: Mapping,
+    where: str,
+    recommendations: Mapping[str, Recommendation],
+    problems: list[str],
+) -> str:
+    """The entry's ``recommendation``: required, one of the table's recommendations."""
+    recommendation = _text(entry, "recommendation", f"{where}.", problems)
+    if recommendation and recommendation not in recommendations:
+        problems.append(f"{where}.recommendation: «{recommendation}» finnes ikke")
+    return recommendation
+
+
 def _lifts(
     raw: object,
     inputs: Mapping[str, InputSpec],
     recommendations: Mapping[str, Recommendation],
     problems: list[str],
 ) -> tuple[Lift, ...]:
-    if raw is None:
-        return ()
-    if not isinstance(raw, list):
-        problems.append("lifts: skal være en liste")
-        return ()
     lifts: list[Lift] = []
-    for index, entry in enumerate(raw):
-        where = f"lifts[{index}]"
-        if not isinstance(entry, Mapping):
-            problems.append(f"{where}: skal være et objekt")
-            continue
-        lift_id = _text(entry, "id", f"{where}.", problems)
-        if lift_id and not _RULE_ID.match(lift_id):
-            problems.append(f"{where}.id: store bokstaver, sifre og bindestrek")
+    for where, entry in _entries(raw, "lifts", problems):
+        lift_id = _entry_id(entry, where, problems)
         reason = _text(entry, "reason", f"{where}.", problems)
-        recommendation = _text(entry, "recommendation", f"{where}.", problems)
-        if recommendation and recommendation not in recommendations:
-            problems.append(f"{where}.recommendation: «{recommendation}» finnes ikke")
+        recommendation = _entry_recommendation(entry, where, recommendations, problems)
         evidence = entry.get("evidence")
         if evidence not in _EVIDENCE:
             problems.append(f"{where}.evidence: skal være en av {', '.join(_EVIDENCE)}")
@@ -519,24 +543,11 @@ def _confirmations(
     recommendations: Mapping[str, Recommendation],
     problems: list[str],
 ) -> tuple[Confirmation, ...]:
-    if raw is None:
-        return ()
-    if not isinstance(raw, list):
-        problems.append("confirmations: skal være en liste")
-        return ()
     found: list[Confirmation] = []
-    for index, entry in enumerate(raw):
-        where = f"confirmations[{index}]"
-        if not isinstance(entry, Mapping):
-            problems.append(f"{where}: skal være et objekt")
-            continue
-        check_id = _text(entry, "id", f"{where}.", problems)
-        if check_id and not _RULE_ID.match(check_id):
-            problems.append(f"{where}.id: store bokstaver, sifre og bindestrek")
+    for where, entry in _entries(raw, "confirmations", problems):
+        check_id = _entry_id(entry, where, problems)
         message = _text(entry, "message", f"{where}.", problems)
-        recommendation = _text(entry, "recommendation", f"{where}.", problems)
-        if recommendation and recommendation not in recommendations:
-            problems.append(f"{where}.recommendation: «{recommendation}» finnes ikke")
+        recommendation = _entry_recommendation(entry, where, recommendations, problems)
         rating = inputs.get(str(entry.get("rating")))
         if rating is None or rating.kind != "ordinal":
             problems.append(f"{where}.rating: skal være en ordnet inndata")
